@@ -1,0 +1,6 @@
+// Every migration, in order. The app and the CLI (ormconfig.ts) load this
+// list rather than a glob, so the same set runs under ts-node, jest and dist.
+// `npm run migration:generate` writes a new file here: add its class below.
+import { CoreSchema1763700000000 } from './1763700000000-core-schema';
+
+export const MIGRATIONS = [CoreSchema1763700000000];

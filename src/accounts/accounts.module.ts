@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TransactionsModule } from '../transactions/transactions.module';
+import { Account } from './account.entity';
+import { AccountMovementsService } from './account-movements.service';
+import { AccountsController } from './accounts.controller';
+import { AccountsService } from './accounts.service';
+import { DemoAccountsSeeder } from './demo-accounts.seeder';
+import { TransfersController } from './transfers.controller';
+import { TransfersService } from './transfers.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Account]), TransactionsModule],
+  controllers: [AccountsController, TransfersController],
+  providers: [AccountsService, AccountMovementsService, TransfersService, DemoAccountsSeeder],
+  exports: [AccountsService, AccountMovementsService],
+})
+export class AccountsModule {}

@@ -1,0 +1,30 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ACCOUNT_NUMBER_PATTERN } from '../../common/path-params';
+import { IsMoney } from '../../common/validation';
+
+export class CreateAccountDto {
+  /** Generated (10 digits) when absent. */
+  @ApiPropertyOptional({ example: '1001', pattern: ACCOUNT_NUMBER_PATTERN.source })
+  @IsOptional() @IsString() @Matches(ACCOUNT_NUMBER_PATTERN, { message: 'account_number must be 1–34 characters of [A-Za-z0-9_-]' })
+  account_number?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada Lovelace', maxLength: 200 })
+  @IsOptional() @IsString() @Length(1, 200)
+  holder_name?: string | null;
+
+  /** Opening balance, written to the ledger as a deposit. */
+  @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '100.00' }, { type: 'number', example: 100 }] })
+  @IsOptional() @IsMoney({ allowZero: true })
+  initial_deposit?: string | number;
+
+  /** How far below zero the balance may go; default `DEFAULT_OVERDRAFT_LIMIT`. */
+  @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '0.00' }, { type: 'number' }] })
+  @IsOptional() @IsMoney({ allowZero: true })
+  overdraft_limit?: string | number;
+
+  /** Per UTC day, teller + ATM withdrawals; null: no limit. Default `DEFAULT_DAILY_WITHDRAWAL_LIMIT`. */
+  @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '500.00' }, { type: 'number' }], nullable: true })
+  @IsOptional() @IsMoney({ allowZero: true })
+  daily_withdrawal_limit?: string | number | null;
+}

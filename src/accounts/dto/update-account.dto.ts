@@ -1,0 +1,24 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { IsMoney } from '../../common/validation';
+import { ACCOUNT_STATUSES, AccountStatus } from '../account.entity';
+
+export class UpdateAccountDto {
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
+  @IsOptional() @IsString() @Length(1, 200)
+  holder_name?: string | null;
+
+  /** Closing needs a zero balance; a closed account takes no status change. */
+  @ApiPropertyOptional({ enum: ACCOUNT_STATUSES })
+  @ValidateIf((dto: UpdateAccountDto) => dto.status !== undefined) @IsIn(ACCOUNT_STATUSES)
+  status?: AccountStatus;
+
+  @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '100.00' }, { type: 'number' }] })
+  @ValidateIf((dto: UpdateAccountDto) => dto.overdraft_limit !== undefined) @IsMoney({ allowZero: true })
+  overdraft_limit?: string | number;
+
+  /** null removes the limit. */
+  @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '500.00' }, { type: 'number' }], nullable: true })
+  @IsOptional() @IsMoney({ allowZero: true })
+  daily_withdrawal_limit?: string | number | null;
+}

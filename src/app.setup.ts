@@ -1,0 +1,36 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { bodyErrorHandler, parseJsonBody, requestId, requireJsonBody, requireObjectBody } from './common/http-body';
+
+/**
+ * Everything an app instance needs beyond its modules: the HTTP plumbing in
+ * front of Nest's router, the logger and the OpenAPI docs. main.ts and the
+ * e2e tests both call this, so tests exercise the real request path.
+ */
+export function configureApp(app: NestExpressApplication): void {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.use(requestId);
+  app.use(requireJsonBody);
+  app.use(parseJsonBody);
+  app.use(requireObjectBody);
+  app.use(bodyErrorHandler(new NestLogger('HTTP')));
+  setupOpenApi(app);
+  app.enableShutdownHooks();
+}
+
+function setupOpenApi(app: NestExpressApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('ATM Server')
+    .setDescription(
+      'Accounts, ledger, transfers and ATM cash inventory. Money is a string with exactly 2 decimals in ' +
+        'responses; requests take `"10.50"` or a number with at most 2 decimals. Errors are RFC 9457 ' +
+        '`application/problem+json` with a stable `code`. Every POST accepts `Idempotency-Key`.',
+    )
+    .setVersion('1')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+}

@@ -1,0 +1,54 @@
+import { Logger } from '@nestjs/common';
+import express, { NextFunction, Request, RequestHandler, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { DomainError } from './domain-error';
+import { sendProblem, toProblem } from './problem-details.filter';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/** `X-Request-Id` in and out: the client's when it is sane, else a fresh UUID. */
+export const requestId: RequestHandler = (req, res, next) => {
+  const given = req.headers['x-request-id'];
+  req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', String(req.id));
+  next();
+};
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/** A POST/PATCH body must be JSON (415 otherwise); an empty body is an empty object. */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if ((req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT') && hasBody(req) && !req.is(JSON_TYPES)) {
+    next(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json'));
+    return;
+  }
+  next();
+};
+
+export const parseJsonBody: RequestHandler = express.json({ limit: MAX_BODY_BYTES, type: JSON_TYPES, strict: true });
+
+/** Top-level JSON must be an object: arrays are a validation failure, not a 500. */
+export const requireObjectBody: RequestHandler = (req, _res, next) => {
+  if (Array.isArray(req.body)) {
+    next(new DomainError('VALIDATION_FAILED', 'The request body must be a JSON object', [{ field: '', message: 'must be a JSON object' }]));
+    return;
+  }
+  next();
+};
+
+/**
+ * Errors raised before Nest's router (415, malformed JSON, 413) never reach
+ * the exception filter or the request logger: answer and log them here.
+ */
+export function bodyErrorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(err);
+    const problem = toProblem(err);
+    sendProblem(req, res, problem);
+    logger.log({ req_id: req.id, method: req.method, url: req.originalUrl, statusCode: problem.body.status, code: problem.body.code }, 'request refused before routing');
+  };
+}

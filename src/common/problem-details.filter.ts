@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from '../database/database-errors';
+import { DomainError } from './domain-error';
+import { PROBLEM_CONTENT_TYPE, problemBody, ProblemBody, ProblemCode } from './problems';
+
+export interface Problem {
+  body: ProblemBody;
+  headers?: Record<string, string>;
+}
+
+const BODY_PARSER_CODES: Record<string, ProblemCode> = {
+  'entity.parse.failed': 'MALFORMED_JSON',
+  'entity.too.large': 'PAYLOAD_TOO_LARGE',
+  'encoding.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+  'charset.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+  'request.aborted': 'VALIDATION_FAILED',
+  'request.size.invalid': 'VALIDATION_FAILED',
+};
+const BODY_PARSER_DETAILS: Partial<Record<ProblemCode, string>> = {
+  MALFORMED_JSON: 'The request body is not valid JSON',
+  PAYLOAD_TOO_LARGE: 'The request body is larger than 16 KiB',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body must be JSON in UTF-8',
+};
+const HTTP_CODES: Record<number, ProblemCode> = {
+  400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED', 503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Maps anything thrown while serving a request to its problem details. */
+export function toProblem(exception: unknown): Problem {
+  if (exception instanceof DomainError) {
+    return { body: problemBody(exception.code, exception.detail, exception.errors), headers: exception.headers };
+  }
+  const parserType = (exception as { type?: unknown } | null)?.type;
+  if (typeof parserType === 'string' && BODY_PARSER_CODES[parserType]) {
+    const code = BODY_PARSER_CODES[parserType];
+    return { body: problemBody(code, BODY_PARSER_DETAILS[code] ?? 'The request body could not be read', []) };
+  }
+  if (exception instanceof HttpException) {
+    const code = HTTP_CODES[exception.getStatus()] ?? (exception.getStatus() >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED');
+    return { body: problemBody(code, exception.message, []) };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      body: problemBody('SERVICE_UNAVAILABLE', 'The database is unreachable; retry later'),
+      headers: { 'Retry-After': '1' },
+    };
+  }
+  return { body: problemBody('INTERNAL_ERROR', 'An unexpected error occurred') };
+}
+
+/** Writes a problem as `application/problem+json`; 5xx bodies carry the request id, nothing internal. */
+export function sendProblem(req: Request, res: Response, problem: Problem): void {
+  const body = problem.body.status >= 500 ? { ...problem.body, request_id: String(req.id ?? '') } : problem.body;
+  for (const [name, value] of Object.entries(problem.headers ?? {})) res.setHeader(name, value);
+  res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** The one global filter: domain errors, validation, HTTP and unknown errors → RFC 9457. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const problem = toProblem(exception);
+    if (problem.body.status >= 500) {
+      this.logger.error({ err: exception, code: problem.body.code }, `${req.method} ${req.originalUrl} failed`);
+    }
+    if (res.headersSent) return;
+    sendProblem(req, res, problem);
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { parseConfigMoney } from '../common/money';
+import { EnvironmentVariables, validateEnv } from './env.validation';
+
+export type DbType = 'sqlite' | 'postgres';
+
+/** Typed, parsed configuration: money in minor units, flags as booleans. */
+@Injectable()
+export class AppConfig {
+  readonly port: number;
+  readonly nodeEnv: string;
+  readonly dbType: DbType;
+  readonly databaseUrl?: string;
+  readonly sqlitePath: string;
+  readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  readonly migrationsRun: boolean;
+  readonly dbPoolSize: number;
+  readonly currency: string;
+  readonly defaultOverdraftLimit: bigint;
+  readonly defaultDailyWithdrawalLimit: bigint | null;
+  readonly maxTransactionAmount: bigint;
+  readonly maxAtmWithdrawal: bigint;
+  readonly maxCoinsPerWithdrawal: number;
+  readonly idempotencyTtlSeconds: number;
+  readonly seedDemoData: boolean;
+  readonly preloadAccounts: ReadonlyMap<string, bigint> | null;
+  readonly logLevel: string;
+  readonly logPretty: boolean;
+  readonly shutdownTimeoutMs: number;
+
+  constructor(config: ConfigService) {
+    const env = (name: keyof EnvironmentVariables) => config.get(name);
+    this.port = env('PORT');
+    this.nodeEnv = env('NODE_ENV') ?? 'development';
+    this.dbType = env('DB_TYPE');
+    this.databaseUrl = env('DATABASE_URL');
+    this.sqlitePath = env('SQLITE_PATH');
+    this.sqliteSynchronous = env('SQLITE_SYNCHRONOUS');
+    this.migrationsRun = env('DB_MIGRATIONS_RUN');
+    this.dbPoolSize = env('DB_POOL_SIZE');
+    this.currency = env('CURRENCY');
+    this.defaultOverdraftLimit = parseConfigMoney(env('DEFAULT_OVERDRAFT_LIMIT'), 'DEFAULT_OVERDRAFT_LIMIT');
+    const daily = env('DEFAULT_DAILY_WITHDRAWAL_LIMIT');
+    this.defaultDailyWithdrawalLimit = daily ? parseConfigMoney(daily, 'DEFAULT_DAILY_WITHDRAWAL_LIMIT') : null;
+    this.maxTransactionAmount = parseConfigMoney(env('MAX_TRANSACTION_AMOUNT'), 'MAX_TRANSACTION_AMOUNT');
+    this.maxAtmWithdrawal = parseConfigMoney(env('MAX_ATM_WITHDRAWAL'), 'MAX_ATM_WITHDRAWAL');
+    this.maxCoinsPerWithdrawal = env('MAX_COINS_PER_WITHDRAWAL');
+    this.idempotencyTtlSeconds = env('IDEMPOTENCY_TTL_SECONDS');
+    this.seedDemoData = env('SEED_DEMO_DATA') ?? this.nodeEnv !== 'production';
+    this.preloadAccounts = parsePreload(env('PRELOAD_ACCOUNTS'));
+    this.logLevel = env('LOG_LEVEL');
+    this.logPretty = env('LOG_PRETTY');
+    this.shutdownTimeoutMs = env('SHUTDOWN_TIMEOUT_MS');
+  }
+
+  /** For code outside Nest (the migration CLI, tests): validate variables the same way. */
+  static fromEnv(raw: Record<string, unknown> = process.env): AppConfig {
+    const env = validateEnv(raw);
+    return new AppConfig({ get: (name: string) => (env as unknown as Record<string, unknown>)[name] } as ConfigService);
+  }
+}
+
+const ACCOUNT_NUMBER = /^[A-Za-z0-9_-]{1,34}$/;
+
+function parsePreload(text: string | undefined): ReadonlyMap<string, bigint> | null {
+  if (!text) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error('PRELOAD_ACCOUNTS must be JSON such as {"1001":"1000.00"}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('PRELOAD_ACCOUNTS must be a JSON object of account number to balance');
+  }
+  const accounts = new Map<string, bigint>();
+  for (const [number, balance] of Object.entries(parsed)) {
+    if (!ACCOUNT_NUMBER.test(number)) throw new Error(`PRELOAD_ACCOUNTS: bad account number ${JSON.stringify(number)}`);
+    accounts.set(number, parseConfigMoney(String(balance), `PRELOAD_ACCOUNTS[${number}]`));
+  }
+  return accounts;
+}

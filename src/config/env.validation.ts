@@ -1,0 +1,89 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync,
+} from 'class-validator';
+
+const MONEY = /^\d{1,13}(\.\d{1,2})?$/;
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value : value;
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Every environment variable the service reads, validated once at boot. */
+export class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsIn(['sqlite', 'postgres'])
+  DB_TYPE: 'sqlite' | 'postgres' = 'sqlite';
+
+  @ValidateIf((env: EnvironmentVariables) => env.DB_TYPE === 'postgres')
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL when DB_TYPE=postgres' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  SQLITE_PATH = './data/atm.sqlite';
+
+  @IsIn(['FULL', 'NORMAL'])
+  SQLITE_SYNCHRONOUS: 'FULL' | 'NORMAL' = 'FULL';
+
+  @Transform(toBool) @IsBoolean()
+  DB_MIGRATIONS_RUN = true;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DB_POOL_SIZE = 16;
+
+  @Matches(/^[A-Z]{3}$/, { message: 'CURRENCY must be a 3-letter ISO 4217 code such as USD' })
+  CURRENCY = 'USD';
+
+  @Matches(MONEY, { message: 'DEFAULT_OVERDRAFT_LIMIT must be an amount such as "0.00"' })
+  DEFAULT_OVERDRAFT_LIMIT = '0.00';
+
+  @IsOptional()
+  @Matches(MONEY, { message: 'DEFAULT_DAILY_WITHDRAWAL_LIMIT must be an amount such as "500.00"' })
+  DEFAULT_DAILY_WITHDRAWAL_LIMIT?: string;
+
+  @Matches(MONEY, { message: 'MAX_TRANSACTION_AMOUNT must be an amount such as "1000000.00"' })
+  MAX_TRANSACTION_AMOUNT = '1000000.00';
+
+  @Matches(MONEY, { message: 'MAX_ATM_WITHDRAWAL must be an amount such as "2000.00"' })
+  MAX_ATM_WITHDRAWAL = '2000.00';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(10000)
+  MAX_COINS_PER_WITHDRAWAL = 50;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(30 * 86400)
+  IDEMPOTENCY_TTL_SECONDS = 86400;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  SEED_DEMO_DATA?: boolean;
+
+  @IsOptional() @IsString()
+  PRELOAD_ACCOUNTS?: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Transform(toBool) @IsBoolean()
+  LOG_PRETTY = false;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  SHUTDOWN_TIMEOUT_MS = 10000;
+}
+
+/** ConfigModule's `validate`: a bad value stops the boot with a message naming the variable. */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const blankless = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
+  const env = plainToInstance(EnvironmentVariables, blankless, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return env;
+}

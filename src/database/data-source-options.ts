@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { MIGRATIONS } from '../../migrations/migrations';
+
+/**
+ * Connection options for both drivers, shared by the app and the migration
+ * CLI (ormconfig.ts). Schema changes only through migrations: synchronize is
+ * never on here.
+ */
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  const common = {
+    migrations: MIGRATIONS,
+    migrationsRun: config.migrationsRun,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: false,
+  };
+  if (config.dbType === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.databaseUrl,
+      extra: {
+        max: config.dbPoolSize,
+        // Fail fast instead of hanging when the database is unreachable:
+        // requests get 503 and the health probe turns red within seconds.
+        connectionTimeoutMillis: 3000,
+        query_timeout: 15000,
+        keepAlive: true,
+      },
+    };
+  }
+  const file = config.sqlitePath === ':memory:' ? ':memory:' : resolve(config.sqlitePath);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: file,
+    // busy_timeout: a second process holding the write lock is waited for, not an error.
+    timeout: 10000,
+    prepareDatabase: (db: Database.Database) => {
+      // WAL survives a killed process; FULL also survives power loss (NORMAL
+      // may lose the last commits on power loss, never on a process crash).
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${config.sqliteSynchronous}`);
+      // Integers come back as bigint: no precision lost above 2^53.
+      db.defaultSafeIntegers(true);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// Classifies driver errors the same way for pg and better-sqlite3. TypeORM
+// wraps query errors in QueryFailedError and keeps the driver's on `driverError`.
+
+type ErrorLike = { code?: unknown; message?: unknown; driverError?: unknown; errno?: unknown };
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as ErrorLike;
+  const inner = e.driverError as ErrorLike | undefined;
+  const code = inner?.code ?? e.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return typeof error === 'object' && error !== null && typeof (error as ErrorLike).message === 'string'
+    ? ((error as ErrorLike).message as string)
+    : '';
+}
+
+/** Deadlock or serialization failure: the whole transaction may be retried. */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === '40P01' || code === '40001';
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  '57P01', '57P02', '57P03', '53300', '57014', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL',
+]);
+const UNAVAILABLE_MESSAGES = [
+  /connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /connection timeout/i,
+  /not queryable/i,
+  /cannot use a pool after calling end/i,
+  /connection is not established/i,
+  /query read timeout/i,
+  /database is locked/i,
+];
+
+/** The database is unreachable or overloaded: answer 503, a retry may succeed. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = codeOf(error);
+  if (code && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('SQLITE_BUSY'))) return true;
+  const message = messageOf(error) || messageOf((error as ErrorLike | undefined)?.driverError);
+  return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
+}

@@ -1,0 +1,101 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource, EntityManager, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import { AppConfig, DbType } from '../config/app-config';
+import { isRetryableConflict } from './database-errors';
+import { SqliteMutex } from './sqlite-mutex';
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one way use cases reach the database. A use case runs in exactly one
+ * transaction; a nested `run` (the idempotency interceptor around a service)
+ * joins the caller's transaction, so an effect and its stored response commit
+ * together. Postgres: row locks taken by the services, whole transaction
+ * retried on deadlock/serialization failure. SQLite: every access serialised
+ * through one FIFO mutex, and `BEGIN IMMEDIATE` takes the file's write lock
+ * up front so a second process cannot interleave either.
+ */
+@Injectable()
+export class TransactionRunner {
+  private readonly logger = new Logger(TransactionRunner.name);
+  private readonly ambient = new AsyncLocalStorage<EntityManager>();
+  private readonly mutex = new SqliteMutex();
+  readonly dialect: DbType;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: AppConfig,
+  ) {
+    this.dialect = config.dbType;
+  }
+
+  get inTransaction(): boolean {
+    return this.ambient.getStore() !== undefined;
+  }
+
+  /** Runs `work` in a transaction, joining the caller's when there is one. */
+  run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const current = this.ambient.getStore();
+    if (current) return work(current);
+    return this.dialect === 'postgres' ? this.runPostgres(work) : this.runSqlite(work);
+  }
+
+  /** Reads outside a transaction (inside the caller's, if any); serialised on SQLite. */
+  read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const manager = this.ambient.getStore() ?? this.dataSource.manager;
+    return this.dialect === 'postgres' ? work(manager) : this.mutex.runExclusive(() => work(manager));
+  }
+
+  /** `FOR UPDATE` on Postgres; on SQLite the transaction already holds the write lock. */
+  forUpdate<T extends object>(query: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+    return this.dialect === 'postgres' ? query.setLock('pessimistic_write') : query;
+  }
+
+  private async runPostgres<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        await runner.connect();
+        await runner.startTransaction();
+        const result = await this.ambient.run(runner.manager, () => work(runner.manager));
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
+        this.logger.warn(`transaction conflict (${(error as Error).message}); retry ${attempt}`);
+        await sleep(Math.random() * 5 * attempt);
+      } finally {
+        await runner.release().catch(() => undefined);
+      }
+    }
+  }
+
+  private runSqlite<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.mutex.runExclusive(async () => {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.query('BEGIN IMMEDIATE');
+      markTransaction(runner, true);
+      try {
+        const result = await this.ambient.run(runner.manager, () => work(runner.manager));
+        await runner.query('COMMIT');
+        return result;
+      } catch (error) {
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        markTransaction(runner, false);
+      }
+    });
+  }
+}
+
+// TypeORM only knows `BEGIN TRANSACTION` (deferred) for SQLite; we open the
+// transaction ourselves and tell the query runner, so repository calls that
+// wrap themselves in a transaction use a savepoint instead of a second BEGIN.
+function markTransaction(runner: QueryRunner, active: boolean): void {
+  Object.assign(runner, { isTransactionActive: active, transactionDepth: active ? 1 : 0 });
+}

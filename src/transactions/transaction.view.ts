@@ -1,0 +1,58 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { formatMoney, formatMoneyOrNull } from '../common/money';
+import { CashMovement, LEDGER_TYPES, LedgerEntry, LedgerType } from './ledger-entry.entity';
+
+export class CashCountView {
+  @ApiProperty({ example: '20.00' }) denomination: string;
+  /** Signed from the machine's view: + into the cassettes, − out of them. */
+  @ApiProperty({ example: -3 }) count: number;
+}
+
+/** A ledger row as the API shows it ("a transaction"). */
+export class TransactionView {
+  @ApiProperty({ example: 42 }) id: number;
+  @ApiProperty({ enum: LEDGER_TYPES }) type: LedgerType;
+  @ApiProperty({ type: String, nullable: true, example: '1001' }) account_number: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'atm-001' }) machine_id: string | null;
+  /** Signed from the account's view; null for machine-only events. */
+  @ApiProperty({ type: String, nullable: true, example: '-60.00' }) amount: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '440.00' }) balance_after: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) transfer_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) counterparty_account: string | null;
+  @ApiProperty({ type: [CashCountView], nullable: true }) cash: CashCountView[] | null;
+  @ApiProperty({ type: String, nullable: true }) reference: string | null;
+  @ApiProperty({ example: '2026-11-21T10:15:30.123Z' }) created_at: string;
+}
+
+export class TransactionPageView {
+  @ApiProperty({ type: [TransactionView] }) items: TransactionView[];
+  @ApiPropertyOptional({ type: String, nullable: true }) next_cursor: string | null;
+}
+
+export function serializeCash(cash: CashMovement[] | null | undefined): string | null {
+  if (!cash) return null;
+  return JSON.stringify(cash.map((c) => ({ denomination: Number(c.denomination), count: c.count })));
+}
+
+export function parseCash(text: string | null): CashMovement[] | null {
+  if (text === null) return null;
+  const rows = JSON.parse(text) as Array<{ denomination: number; count: number }>;
+  return rows.map((r) => ({ denomination: BigInt(r.denomination), count: r.count }));
+}
+
+export function toTransactionView(entry: LedgerEntry): TransactionView {
+  const cash = parseCash(entry.cash);
+  return {
+    id: entry.id,
+    type: entry.type,
+    account_number: entry.accountNumber,
+    machine_id: entry.machineId,
+    amount: formatMoneyOrNull(entry.amount),
+    balance_after: formatMoneyOrNull(entry.balanceAfter),
+    transfer_id: entry.transferId,
+    counterparty_account: entry.counterpartyAccount,
+    cash: cash && cash.map((c) => ({ denomination: formatMoney(c.denomination), count: c.count })),
+    reference: entry.reference,
+    created_at: entry.createdAt,
+  };
+}

@@ -1,0 +1,53 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { AppConfig } from '../../src/config/app-config';
+import { TransactionRunner } from '../../src/database/transaction-runner';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: () => ReturnType<typeof request>;
+  /** Runs SQL through the app's transaction runner (SQLite's mutex included). */
+  sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
+  close: () => Promise<void>;
+}
+
+/**
+ * Boots the real app (real database, real HTTP plumbing) on the database the
+ * jest project chose: SQLite file or the run's Postgres database.
+ */
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(AppConfig)
+    .useValue(AppConfig.fromEnv({ ...process.env, ...overrides }))
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+  configureApp(app);
+  await app.init();
+  const runner = app.get(TransactionRunner);
+  return {
+    app,
+    http: () => request(app.getHttpServer()),
+    sql: (query, params) => runner.read((em) => em.query(query, params)),
+    close: async () => {
+      await app.close();
+      const dataSource = app.get(DataSource);
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}
+
+export const isPostgres = () => process.env.DB_TYPE === 'postgres';
+
+/** `$1` on Postgres, `?` on SQLite. */
+export const param = (index: number) => (isPostgres() ? `$${index}` : '?');
+
+let counter = 0;
+/** An account number no other spec or test uses. */
+export function uniqueAccountNumber(prefix = 't'): string {
+  counter += 1;
+  return `${prefix}${process.pid}x${Date.now().toString(36)}x${counter}`;
+}
