@@ -49,7 +49,7 @@ export class LedgerService {
       reference: entry.reference ?? null,
       created_at: entry.createdAt ?? nowIso(),
     };
-    const [sql, params] = em.connection.driver.escapeQueryWithParameters(INSERT_LEDGER_SQL, values, {});
+    const [sql, params] = em.connection.driver.escapeQueryWithParameters(INSERT_LEDGER_SQL, values);
     const rows = (await em.query(sql, params)) as Array<{ id: unknown }>;
     return Number(rows[0].id);
   }
