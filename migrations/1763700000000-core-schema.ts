@@ -44,9 +44,6 @@ export class CoreSchema1763700000000 implements MigrationInterface {
           { name: 'reference', type: 'varchar', length: '140', isNullable: true },
           { name: 'created_at', type: 'varchar', length: '24' },
         ],
-        foreignKeys: [
-          { columnNames: ['account_number'], referencedTableName: 'accounts', referencedColumnNames: ['account_number'] },
-        ],
       }),
     );
     await queryRunner.createIndices('ledger_entries', [

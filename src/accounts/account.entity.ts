@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../database/bigint.transformer';
 
 export const ACCOUNT_STATUSES = ['active', 'frozen', 'closed'] as const;
@@ -6,11 +6,13 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 /** A customer account. Money columns are integer minor units. */
 @Entity('accounts')
+@Check('chk_accounts_status', "status IN ('active', 'frozen', 'closed')")
+@Check('chk_accounts_overdraft', 'overdraft_limit >= 0')
 export class Account {
   @PrimaryColumn({ name: 'account_number', type: 'varchar', length: 34 })
   accountNumber: string;
 
-  @Column({ name: 'holder_name', type: 'varchar', length: 200, nullable: true, default: null })
+  @Column({ name: 'holder_name', type: 'varchar', length: 200, nullable: true })
   holderName: string | null;
 
   /** Always the sum of this account's ledger amounts. */
@@ -21,14 +23,14 @@ export class Account {
   @Column({ name: 'overdraft_limit', type: 'bigint', default: 0, transformer: bigintTransformer })
   overdraftLimit: bigint;
 
-  @Column({ name: 'daily_withdrawal_limit', type: 'bigint', nullable: true, default: null, transformer: bigintTransformer })
+  @Column({ name: 'daily_withdrawal_limit', type: 'bigint', nullable: true, transformer: bigintTransformer })
   dailyWithdrawalLimit: bigint | null;
 
   /** Teller + ATM withdrawals on `withdrawnOn` (UTC day), kept on the row so the limit check is one locked read. */
   @Column({ name: 'withdrawn_today', type: 'bigint', default: 0, transformer: bigintTransformer })
   withdrawnToday: bigint;
 
-  @Column({ name: 'withdrawn_on', type: 'varchar', length: 10, nullable: true, default: null })
+  @Column({ name: 'withdrawn_on', type: 'varchar', length: 10, nullable: true })
   withdrawnOn: string | null;
 
   @Column({ type: 'varchar', length: 16, default: 'active' })

@@ -29,29 +29,29 @@ export class LedgerEntry {
   @Column({ type: 'varchar', length: 24 })
   type: LedgerType;
 
-  @Column({ name: 'account_number', type: 'varchar', length: 34, nullable: true, default: null })
+  @Column({ name: 'account_number', type: 'varchar', length: 34, nullable: true })
   accountNumber: string | null;
 
-  @Column({ name: 'machine_id', type: 'varchar', length: 64, nullable: true, default: null })
+  @Column({ name: 'machine_id', type: 'varchar', length: 64, nullable: true })
   machineId: string | null;
 
-  @Column({ type: 'bigint', nullable: true, default: null, transformer: bigintTransformer })
+  @Column({ type: 'bigint', nullable: true, transformer: bigintTransformer })
   amount: bigint | null;
 
-  @Column({ name: 'balance_after', type: 'bigint', nullable: true, default: null, transformer: bigintTransformer })
+  @Column({ name: 'balance_after', type: 'bigint', nullable: true, transformer: bigintTransformer })
   balanceAfter: bigint | null;
 
-  @Column({ name: 'transfer_id', type: 'varchar', length: 36, nullable: true, default: null })
+  @Column({ name: 'transfer_id', type: 'varchar', length: 36, nullable: true })
   transferId: string | null;
 
-  @Column({ name: 'counterparty_account', type: 'varchar', length: 34, nullable: true, default: null })
+  @Column({ name: 'counterparty_account', type: 'varchar', length: 34, nullable: true })
   counterpartyAccount: string | null;
 
   /** JSON of `[{ "denomination": <minor units>, "count": <signed pieces> }]`. */
-  @Column({ type: 'text', nullable: true, default: null })
+  @Column({ type: 'text', nullable: true })
   cash: string | null;
 
-  @Column({ type: 'varchar', length: 140, nullable: true, default: null })
+  @Column({ type: 'varchar', length: 140, nullable: true })
   reference: string | null;
 
   /** ISO 8601 UTC text: identical on both databases and sorts as time does. */
