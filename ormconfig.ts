@@ -7,6 +7,8 @@ import { DataSource } from 'typeorm';
 import { Account } from './src/accounts/account.entity';
 import { AppConfig } from './src/config/app-config';
 import { dataSourceOptions } from './src/database/data-source-options';
+import { Cassette } from './src/machines/cassette.entity';
+import { Machine } from './src/machines/machine.entity';
 import { LedgerEntry } from './src/transactions/ledger-entry.entity';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -14,5 +16,5 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 export default new DataSource({
   ...dataSourceOptions(AppConfig.fromEnv()),
   migrationsRun: false,
-  entities: [Account, LedgerEntry],
+  entities: [Account, LedgerEntry, Machine, Cassette],
 });
