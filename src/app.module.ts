@@ -7,10 +7,11 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging.module';
+import { MachinesModule } from './machines/machines.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
 @Module({
-  imports: [AppConfigModule, LoggingModule, DatabaseModule, TransactionsModule, AccountsModule, HealthModule],
+  imports: [AppConfigModule, LoggingModule, DatabaseModule, TransactionsModule, AccountsModule, MachinesModule, HealthModule],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

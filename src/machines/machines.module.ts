@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from '../accounts/accounts.module';
+import { TransactionsModule } from '../transactions/transactions.module';
+import { AtmService } from './atm.service';
+import { CashInventoryService } from './cash-inventory.service';
+import { Cassette } from './cassette.entity';
+import { DemoMachineSeeder } from './demo-machine.seeder';
+import { MachineCashController } from './machine-cash.controller';
+import { Machine } from './machine.entity';
+import { MachinesController } from './machines.controller';
+import { MachinesService } from './machines.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Machine, Cassette]), AccountsModule, TransactionsModule],
+  controllers: [MachinesController, MachineCashController],
+  providers: [MachinesService, CashInventoryService, AtmService, DemoMachineSeeder],
+  exports: [MachinesService],
+})
+export class MachinesModule {}

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { nowIso } from '../common/clock';
+import { DomainError, validationError } from '../common/domain-error';
+import { formatMoney, toMinorUnits } from '../common/money';
+import { decodeCursor, Page, toPage } from '../common/pagination';
+import { MACHINE_ID_PATTERN } from '../common/path-params';
+import { AppConfig } from '../config/app-config';
+import { isUniqueViolation } from '../database/database-errors';
+import { TransactionRunner } from '../database/transaction-runner';
+import { LedgerService } from '../transactions/ledger.service';
+import { TransactionView } from '../transactions/transaction.view';
+import { machineNotFound } from './cash-inventory.service';
+import { Cassette } from './cassette.entity';
+import type { CashKind } from './dispense-plan';
+import { CreateMachineDto } from './dto/create-machine.dto';
+import { UpdateMachineDto } from './dto/update-machine.dto';
+import { Machine } from './machine.entity';
+import { InventoryView, MachineView, toInventoryView, toMachineView, TotalView, totalOf } from './machine.view';
+
+export interface NewMachine {
+  machineId: string;
+  name?: string | null;
+  location?: string | null;
+  cassettes: Array<{ denomination: bigint; kind: CashKind; count: number; capacity: number }>;
+}
+
+/** Creating, listing, reading and changing machines, and reading their cash. */
+@Injectable()
+export class MachinesService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly ledger: LedgerService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(dto: CreateMachineDto): Promise<MachineView> {
+    const spec: NewMachine = {
+      machineId: dto.machine_id,
+      name: dto.name,
+      location: dto.location,
+      cassettes: dto.cassettes.map((c) => ({ ...c, denomination: toMinorUnits(c.denomination) })),
+    };
+    try {
+      return toMachineView(await this.tx.run((em) => this.insert(em, spec)));
+    } catch (error) {
+      // Two requests racing for the same id: the loser's insert fails.
+      if (isUniqueViolation(error)) throw machineExists(spec.machineId);
+      throw error;
+    }
+  }
+
+  /** Inserts a machine, its cassettes, and the `refill` ledger row of the initial counts. */
+  async insert(em: EntityManager, spec: NewMachine): Promise<Machine> {
+    if (await em.existsBy(Machine, { machineId: spec.machineId })) throw machineExists(spec.machineId);
+    const now = nowIso();
+    const machine: Machine = {
+      machineId: spec.machineId,
+      name: spec.name ?? null,
+      location: spec.location ?? null,
+      status: 'in_service',
+      createdAt: now,
+      updatedAt: now,
+    };
+    // Plain copies: TypeORM writes RETURNING defaults back untransformed.
+    await em.insert(Machine, { ...machine });
+    const cassettes = spec.cassettes.map((c) => ({ machineId: spec.machineId, ...c, initialCount: c.count }));
+    await em.insert(Cassette, cassettes.map((c) => ({ ...c })));
+    const cash = [...spec.cassettes]
+      .sort((a, b) => (a.denomination > b.denomination ? -1 : 1))
+      .filter((c) => c.count > 0)
+      .map((c) => ({ denomination: c.denomination, count: c.count }));
+    await this.ledger.append(em, { type: 'refill', machineId: spec.machineId, cash, reference: 'initial load', createdAt: now });
+    return machine;
+  }
+
+  /** Keyset-paged by machine_id, ascending: stable under concurrent inserts. */
+  async list(limit: number, cursor?: string): Promise<Page<MachineView>> {
+    const after = decodeCursor(cursor);
+    if (after !== undefined && !MACHINE_ID_PATTERN.test(after)) throw validationError('cursor', 'is not a valid cursor');
+    const rows = await this.tx.read((em) => {
+      const query = em.createQueryBuilder(Machine, 'm').orderBy('m.machine_id', 'ASC').limit(limit + 1);
+      if (after !== undefined) query.where('m.machine_id > :after', { after });
+      return query.getMany();
+    });
+    return toPage(rows, limit, toMachineView, (row) => row.machineId);
+  }
+
+  async get(machineId: string): Promise<MachineView> {
+    return toMachineView(await this.find(machineId));
+  }
+
+  update(machineId: string, dto: UpdateMachineDto): Promise<MachineView> {
+    return this.tx.run(async (em) => {
+      const machine = await this.tx
+        .forUpdate(em.createQueryBuilder(Machine, 'm').where('m.machine_id = :machineId', { machineId }))
+        .getOne();
+      if (!machine) throw machineNotFound(machineId);
+      const changes: Partial<Machine> = { updatedAt: nowIso() };
+      if (dto.name !== undefined) changes.name = dto.name;
+      if (dto.location !== undefined) changes.location = dto.location;
+      if (dto.status !== undefined) changes.status = dto.status;
+      await em.update(Machine, { machineId }, changes);
+      return toMachineView(Object.assign(machine, changes));
+    });
+  }
+
+  async inventory(machineId: string): Promise<InventoryView> {
+    return toInventoryView(machineId, await this.cassettesOf(machineId), this.config.currency);
+  }
+
+  async total(machineId: string): Promise<TotalView> {
+    const cassettes = await this.cassettesOf(machineId);
+    return { machine_id: machineId, currency: this.config.currency, total: formatMoney(totalOf(cassettes)) };
+  }
+
+  async history(machineId: string, limit: number, cursor?: string): Promise<Page<TransactionView>> {
+    await this.find(machineId);
+    return this.ledger.pageForMachine(machineId, limit, cursor);
+  }
+
+  private async find(machineId: string): Promise<Machine> {
+    const machine = await this.tx.read((em) => em.findOneBy(Machine, { machineId }));
+    if (!machine) throw machineNotFound(machineId);
+    return machine;
+  }
+
+  /** 404 for an unknown machine; the counts come from one statement, so the total is consistent. */
+  private cassettesOf(machineId: string): Promise<Cassette[]> {
+    return this.tx.read(async (em) => {
+      if (!(await em.existsBy(Machine, { machineId }))) throw machineNotFound(machineId);
+      return em.createQueryBuilder(Cassette, 'c').where('c.machine_id = :machineId', { machineId }).getMany();
+    });
+  }
+}
+
+function machineExists(machineId: string): DomainError {
+  return new DomainError('MACHINE_EXISTS', `Machine ${machineId} already exists`);
+}
