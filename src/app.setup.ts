@@ -2,7 +2,8 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { bodyErrorHandler, parseJsonBody, requestId, requireJsonBody, requireObjectBody } from './common/http-body';
+import { bodyErrorHandler, parseJsonBody, requestId, requireJsonBody, rejectHostileBody } from './common/http-body';
+import { documentIdempotency } from './idempotency/idempotency.openapi';
 
 /**
  * Everything an app instance needs beyond its modules: the HTTP plumbing in
@@ -15,7 +16,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(requestId);
   app.use(requireJsonBody);
   app.use(parseJsonBody);
-  app.use(requireObjectBody);
+  app.use(rejectHostileBody);
   app.use(bodyErrorHandler(new NestLogger('HTTP')));
   setupOpenApi(app);
   app.enableShutdownHooks();
@@ -31,6 +32,6 @@ function setupOpenApi(app: NestExpressApplication): void {
     )
     .setVersion('1')
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = documentIdempotency(SwaggerModule.createDocument(app, config));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

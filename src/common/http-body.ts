@@ -31,10 +31,32 @@ export const requireJsonBody: RequestHandler = (req, _res, next) => {
 
 export const parseJsonBody: RequestHandler = express.json({ limit: MAX_BODY_BYTES, type: JSON_TYPES, strict: true });
 
-/** Top-level JSON must be an object: arrays are a validation failure, not a 500. */
-export const requireObjectBody: RequestHandler = (req, _res, next) => {
+const POLLUTING_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function pollutingPath(value: unknown, path: string): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  for (const key of Object.keys(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (POLLUTING_KEYS.has(key)) return here;
+    const nested = pollutingPath((value as Record<string, unknown>)[key], here);
+    if (nested) return nested;
+  }
+  return null;
+}
+
+/**
+ * Top-level JSON must be an object, and no key may be `__proto__`,
+ * `constructor` or `prototype` at any depth: class-transformer would turn
+ * `__proto__` into a prototype swap that the whitelist never sees.
+ */
+export const rejectHostileBody: RequestHandler = (req, _res, next) => {
   if (Array.isArray(req.body)) {
     next(new DomainError('VALIDATION_FAILED', 'The request body must be a JSON object', [{ field: '', message: 'must be a JSON object' }]));
+    return;
+  }
+  const polluting = pollutingPath(req.body, '');
+  if (polluting) {
+    next(new DomainError('VALIDATION_FAILED', `property ${polluting} is not allowed`, [{ field: polluting, message: 'is not allowed' }]));
     return;
   }
   next();

@@ -1,0 +1,116 @@
+import { balanceAndLedger, openAccount } from './helpers/bank';
+import { createTestApp, TestApp } from './helpers/test-app';
+
+const PROBLEM = /^application\/problem\+json/;
+
+describe('hostile input → clear problem+json, never a 500, nothing changed', () => {
+  let t: TestApp;
+  let account: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    account = await openAccount(t, '100.00');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  afterEach(async () => {
+    // Every request in this file is refused: the account never changes.
+    await expect(balanceAndLedger(t, account)).resolves.toEqual({ balance: 10000n, ledger: 10000n, rows: 1 });
+  });
+
+  it.each([
+    ['negative', '-5.00'], ['zero', '0'], ['zero number', 0], ['three decimals', '1.001'], ['NaN', 'NaN'],
+    ['exponent', '1e3'], ['leading space', ' 5'], ['plus sign', '+5'], ['trailing dot', '5.'],
+    ['25 digits', '1234567890123456789012345'], ['25-digit number', 1e24], ['number with 3 decimals', 1.005],
+    ['boolean', true], ['object', { value: 1 }], ['array', ['1.00']], ['null', null], ['empty string', ''],
+    ['over MAX_TRANSACTION_AMOUNT', '1000000.01'],
+  ])('amount %s → 400 VALIDATION_FAILED naming the field', async (_name, amount) => {
+    const res = await t.http().post(`/accounts/${account}/withdraw`).send({ amount });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', title: 'Validation failed' });
+    expect(res.body.type).toMatch(/\/problems\/validation-failed$/);
+    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'amount' })]));
+  });
+
+  it('accepts exactly MAX_TRANSACTION_AMOUNT as far as validation goes', async () => {
+    const res = await t.http().post(`/accounts/${account}/withdraw`).send({ amount: '1000000.00' });
+    expect(res.body.code).toBe('INSUFFICIENT_FUNDS');
+  });
+
+  it.each(['a b', 'x'.repeat(35), 'ü', 'a.b', '%00', "1'--"])('bad account number %p in the path → 400, not 404', async (number) => {
+    const res = await t.http().get(`/accounts/${encodeURIComponent(number)}`);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('unknown and prototype-polluting fields → 400', async () => {
+    for (const body of [
+      '{"amount":"1.00","extra":1}',
+      '{"amount":"1.00","__proto__":{"admin":true}}',
+      '{"amount":"1.00","constructor":{"prototype":{"x":1}}}',
+    ]) {
+      const res = await t.http().post(`/accounts/${account}/deposit`).set('content-type', 'application/json').send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    }
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it('malformed JSON → 400 MALFORMED_JSON without errors[]', async () => {
+    for (const body of ['{"amount":', 'not json', '"just a string"', '{"amount": 1,}']) {
+      const res = await t.http().post(`/accounts/${account}/deposit`).set('content-type', 'application/json').send(body);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body.code).toBe('MALFORMED_JSON');
+      expect(res.body.errors).toBeUndefined();
+    }
+  });
+
+  it('a JSON array body → 400 VALIDATION_FAILED', async () => {
+    const res = await t.http().post(`/accounts/${account}/deposit`).set('content-type', 'application/json').send('[{"amount":"1.00"}]');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('a body over 16 KiB → 413 PAYLOAD_TOO_LARGE', async () => {
+    const res = await t.http().post(`/accounts/${account}/deposit`).send({ amount: '1.00', reference: 'x'.repeat(17 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('a non-JSON body → 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+      const res = await t.http().post(`/accounts/${account}/deposit`).set('content-type', type).send('amount=1.00');
+      expect(res.status).toBe(415);
+      expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
+    const patch = await t.http().patch(`/accounts/${account}`).set('content-type', 'text/plain').send('frozen');
+    expect(patch.status).toBe(415);
+  });
+
+  it('unknown routes and methods → 404 NOT_FOUND problem', async () => {
+    for (const res of [await t.http().get('/nope'), await t.http().delete(`/accounts/${account}`), await t.http().post('/accounts/x/y/z')]) {
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body.code).toBe('NOT_FOUND');
+    }
+  });
+
+  it('echoes the client X-Request-Id, or makes one', async () => {
+    const mine = await t.http().get(`/accounts/${account}`).set('X-Request-Id', 'teller-7-abc');
+    expect(mine.headers['x-request-id']).toBe('teller-7-abc');
+    const made = await t.http().get(`/accounts/${account}`);
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const bad = await t.http().get(`/accounts/${account}`).set('X-Request-Id', 'x'.repeat(300));
+    expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('over-long reference and holder name → 400', async () => {
+    const ref = await t.http().post(`/accounts/${account}/deposit`).send({ amount: '1.00', reference: 'r'.repeat(141) });
+    expect(ref.body.errors[0].field).toBe('reference');
+    const name = await t.http().patch(`/accounts/${account}`).send({ holder_name: 'n'.repeat(201) });
+    expect(name.body.errors[0].field).toBe('holder_name');
+  });
+});
