@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { Account } from './src/accounts/account.entity';
 import { AppConfig } from './src/config/app-config';
 import { dataSourceOptions } from './src/database/data-source-options';
+import { IdempotencyKey } from './src/idempotency/idempotency-key.entity';
 import { Cassette } from './src/machines/cassette.entity';
 import { Machine } from './src/machines/machine.entity';
 import { LedgerEntry } from './src/transactions/ledger-entry.entity';
@@ -16,5 +17,5 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 export default new DataSource({
   ...dataSourceOptions(AppConfig.fromEnv()),
   migrationsRun: false,
-  entities: [Account, LedgerEntry, Machine, Cassette],
+  entities: [Account, LedgerEntry, Machine, Cassette, IdempotencyKey],
 });

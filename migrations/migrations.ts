@@ -2,6 +2,7 @@
 // list rather than a glob, so the same set runs under ts-node, jest and dist.
 // `npm run migration:generate` writes a new file here: add its class below.
 import { CoreSchema1763700000000 } from './1763700000000-core-schema';
+import { IdempotencyKeys1763700000001 } from './1763700000001-idempotency-keys';
 import { Machines1763720000000 } from './1763720000000-machines';
 
-export const MIGRATIONS = [CoreSchema1763700000000, Machines1763720000000];
+export const MIGRATIONS = [CoreSchema1763700000000, Machines1763720000000, IdempotencyKeys1763700000001];

@@ -1,0 +1,36 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { intTransformer } from '../database/bigint.transformer';
+
+/**
+ * One Idempotency-Key and the response it produced. A row only ever becomes
+ * visible to others completed: it is claimed and filled in by the same
+ * transaction as the request's effect (see IdempotencyInterceptor).
+ */
+@Entity('idempotency_keys')
+@Index('idx_idempotency_keys_created', ['createdAt'])
+export class IdempotencyKey {
+  /** The client's key space: '' until authentication exists, then the principal's id. */
+  @PrimaryColumn({ type: 'varchar', length: 64, default: '' })
+  scope: string;
+
+  @PrimaryColumn({ name: 'idempotency_key', type: 'varchar', length: 255 })
+  key: string;
+
+  /** SHA-256 (hex) of method, path and canonical JSON body. */
+  @Column({ type: 'varchar', length: 64 })
+  fingerprint: string;
+
+  @Column({ type: 'integer', nullable: true, default: null, transformer: intTransformer })
+  status: number | null;
+
+  @Column({ name: 'content_type', type: 'varchar', length: 64, nullable: true, default: null })
+  contentType: string | null;
+
+  /** The response body exactly as sent (JSON text), null for an empty body. */
+  @Column({ type: 'text', nullable: true, default: null })
+  body: string | null;
+
+  /** ISO 8601 UTC; the key is unknown once older than IDEMPOTENCY_TTL_SECONDS. */
+  @Column({ name: 'created_at', type: 'varchar', length: 24 })
+  createdAt: string;
+}
