@@ -6,12 +6,13 @@ import { createValidationPipe } from './common/validation';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging.module';
 import { MachinesModule } from './machines/machines.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
 @Module({
-  imports: [AppConfigModule, LoggingModule, DatabaseModule, TransactionsModule, AccountsModule, MachinesModule, HealthModule],
+  imports: [AppConfigModule, LoggingModule, DatabaseModule, TransactionsModule, AccountsModule, MachinesModule, HealthModule, IdempotencyModule],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

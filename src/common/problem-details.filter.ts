@@ -58,6 +58,25 @@ export function sendProblem(req: Request, res: Response, problem: Problem): void
   res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
+/**
+ * A response decided before the handler ran — a stored idempotent response
+ * being replayed — thrown so the filter sends it as stored, byte for byte.
+ */
+export class VerbatimResponse {
+  constructor(
+    readonly status: number,
+    readonly contentType: string | null,
+    readonly body: string | null,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+function sendVerbatim(res: Response, response: VerbatimResponse): void {
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  if (response.contentType) res.type(response.contentType);
+  res.status(response.status).send(response.body ?? undefined);
+}
+
 /** The one global filter: domain errors, validation, HTTP and unknown errors → RFC 9457. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -67,6 +86,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
+    if (exception instanceof VerbatimResponse) {
+      if (!res.headersSent) sendVerbatim(res, exception);
+      return;
+    }
     const problem = toProblem(exception);
     if (problem.body.status >= 500) {
       this.logger.error({ err: exception, code: problem.body.code }, `${req.method} ${req.originalUrl} failed`);
