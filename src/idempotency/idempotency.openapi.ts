@@ -1,0 +1,65 @@
+import type { OpenAPIObject, OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger';
+import { getSchemaPath } from '@nestjs/swagger';
+import { ProblemView } from '../common/api-problems.decorator';
+import { PROBLEM_CONTENT_TYPE } from '../common/problems';
+import { IDEMPOTENCY_KEY_HEADER, MAX_KEY_LENGTH } from './idempotency-key';
+
+const KEY_PARAMETER: ParameterObject = {
+  name: IDEMPOTENCY_KEY_HEADER,
+  in: 'header',
+  required: false,
+  description:
+    `1–${MAX_KEY_LENGTH} visible ASCII characters (0x21–0x7E), bare or quoted as an RFC 8941 string (\`"abc"\` is \`abc\`). ` +
+    'A retry with the same key, method, path and body gets the stored response (same status and body) with ' +
+    '`Idempotent-Replayed: true` and is not applied again; stored are 2xx and 404/409/422 refusals, not 400/413/415/5xx. ' +
+    'The same key with a different request is 422 IDEMPOTENCY_KEY_REUSED. Keys are kept IDEMPOTENCY_TTL_SECONDS ' +
+    '(default 86400) per client. Sent twice, empty, too long or not visible ASCII: 400 VALIDATION_FAILED.',
+  schema: { type: 'string', minLength: 1, example: 'c0a8e2f4-6b1d-4c1e-9f3a-2b7d8e9f0a1b' },
+};
+
+const REPLAYED_HEADER = {
+  description: 'Present (`true`) when this is the stored response of an earlier request with the same Idempotency-Key',
+  schema: { type: 'string', enum: ['true'] },
+};
+
+const ADDED_CODES: Record<string, { code: string; note: string; headers?: ResponseObject['headers'] }> = {
+  '409': {
+    code: 'IDEMPOTENCY_IN_PROGRESS',
+    note: 'a request with the same Idempotency-Key is still running; retry after Retry-After',
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+  },
+  '422': { code: 'IDEMPOTENCY_KEY_REUSED', note: 'the Idempotency-Key was used for a different request' },
+};
+
+/**
+ * Documents Idempotency-Key on every POST operation of the generated document
+ * (the interceptor covers every POST route, so the docs must too): the header,
+ * the replay marker on success responses, and the 409/422 idempotency codes.
+ */
+export function documentIdempotency(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    if (item.post) documentOperation(item.post);
+  }
+  return document;
+}
+
+function documentOperation(operation: OperationObject): void {
+  const parameters = (operation.parameters ??= []);
+  if (!parameters.some((p) => 'name' in p && p.name === IDEMPOTENCY_KEY_HEADER)) parameters.push(KEY_PARAMETER);
+  for (const [status, response] of Object.entries(operation.responses)) {
+    if (/^2\d\d$/.test(status) && response && !('$ref' in response)) {
+      response.headers = { ...response.headers, 'Idempotent-Replayed': REPLAYED_HEADER };
+    }
+  }
+  for (const [status, added] of Object.entries(ADDED_CODES)) {
+    const existing = operation.responses[status] as ResponseObject | undefined;
+    const response: ResponseObject = existing ?? {
+      description: 'Problem details; code:',
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemView) } } },
+    };
+    const separator = response.description.endsWith(':') ? ' ' : ', ';
+    response.description = `${response.description}${separator}${added.code} (${added.note})`;
+    if (added.headers) response.headers = { ...response.headers, ...added.headers };
+    operation.responses[status] = response;
+  }
+}
