@@ -1,0 +1,63 @@
+import { AppConfig } from './app-config';
+import { validateEnv } from './env.validation';
+
+describe('configuration', () => {
+  it('has working defaults for an empty environment', () => {
+    const config = AppConfig.fromEnv({});
+    expect(config).toMatchObject({
+      port: 3000,
+      dbType: 'sqlite',
+      sqlitePath: './data/atm.sqlite',
+      migrationsRun: true,
+      currency: 'USD',
+      defaultOverdraftLimit: 0n,
+      defaultDailyWithdrawalLimit: null,
+      maxTransactionAmount: 100000000n,
+      maxAtmWithdrawal: 200000n,
+      maxCoinsPerWithdrawal: 50,
+      idempotencyTtlSeconds: 86400,
+      seedDemoData: true,
+      preloadAccounts: null,
+      logLevel: 'info',
+    });
+  });
+
+  it('turns demo data off by default in production', () => {
+    expect(AppConfig.fromEnv({ NODE_ENV: 'production' }).seedDemoData).toBe(false);
+    expect(AppConfig.fromEnv({ NODE_ENV: 'production', SEED_DEMO_DATA: 'true' }).seedDemoData).toBe(true);
+  });
+
+  it('parses typed values', () => {
+    const config = AppConfig.fromEnv({
+      PORT: '8080', DB_TYPE: 'postgres', DATABASE_URL: 'postgres://u@h/db', DB_MIGRATIONS_RUN: 'false',
+      DEFAULT_OVERDRAFT_LIMIT: '25.5', DEFAULT_DAILY_WITHDRAWAL_LIMIT: '500', PRELOAD_ACCOUNTS: '{"1001":"1000.00","x_2":"0.01"}',
+    });
+    expect(config).toMatchObject({ port: 8080, dbType: 'postgres', migrationsRun: false, defaultOverdraftLimit: 2550n, defaultDailyWithdrawalLimit: 50000n });
+    expect([...(config.preloadAccounts ?? [])]).toEqual([['1001', 100000n], ['x_2', 1n]]);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DB_TYPE: 'mysql' }, /DB_TYPE/],
+    [{ DB_TYPE: 'postgres' }, /DATABASE_URL/],
+    [{ DB_TYPE: 'postgres', DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+    [{ CURRENCY: 'dollars' }, /CURRENCY/],
+    [{ DEFAULT_OVERDRAFT_LIMIT: '-5' }, /DEFAULT_OVERDRAFT_LIMIT/],
+    [{ MAX_TRANSACTION_AMOUNT: '1e6' }, /MAX_TRANSACTION_AMOUNT/],
+    [{ SEED_DEMO_DATA: 'maybe' }, /SEED_DEMO_DATA/],
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
+    [{ DB_MIGRATIONS_RUN: 'yes please' }, /DB_MIGRATIONS_RUN/],
+  ])('refuses %p with a message naming the variable', (env, message) => {
+    expect(() => validateEnv(env)).toThrow(message);
+  });
+
+  it.each([
+    ['not json', /PRELOAD_ACCOUNTS must be JSON/],
+    ['[1,2]', /JSON object/],
+    ['{"bad number!":"1.00"}', /bad account number/],
+    ['{"1001":"lots"}', /PRELOAD_ACCOUNTS\[1001\]/],
+  ])('refuses PRELOAD_ACCOUNTS=%p', (value, message) => {
+    expect(() => AppConfig.fromEnv({ PRELOAD_ACCOUNTS: value })).toThrow(message);
+  });
+});
