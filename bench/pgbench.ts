@@ -1,0 +1,83 @@
+// The database's own limit: pgbench running the withdrawal transaction by
+// hand against the app's schema — lock the row, update the balance (and the
+// daily-limit counters, as the app does), insert the ledger row, commit.
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ACCOUNTS, HOT_ACCOUNT } from './fixtures';
+
+const run = promisify(execFile);
+
+export interface PgbenchResult {
+  label: string;
+  mode: 'simple' | 'prepared';
+  tps: number;
+  p50Ms: number;
+  p99Ms: number;
+  transactions: number;
+  failed: number;
+}
+
+function script(accountExpr: string, setup: string): string {
+  const now = new Date().toISOString();
+  const day = now.slice(0, 10);
+  return [
+    setup,
+    'BEGIN;',
+    `SELECT account_number, holder_name, balance, overdraft_limit, daily_withdrawal_limit, withdrawn_today, withdrawn_on, status, created_at, updated_at FROM accounts WHERE account_number = ${accountExpr} FOR UPDATE \\gset`,
+    `UPDATE accounts SET balance = CAST(:balance AS bigint) - 1, withdrawn_today = CAST(:withdrawn_today AS bigint) + 1, withdrawn_on = '${day}', updated_at = '${now}' WHERE account_number = ${accountExpr};`,
+    `INSERT INTO ledger_entries (type, account_number, machine_id, amount, balance_after, transfer_id, counterparty_account, cash, reference, created_at) VALUES ('withdrawal', ${accountExpr}, NULL, -1, CAST(:balance AS bigint) - 1, NULL, NULL, NULL, NULL, '${now}') RETURNING id;`,
+    'COMMIT;',
+    '',
+  ].join('\n');
+}
+
+const SCRIPTS = {
+  random: () => script('CAST(:n AS varchar)', `\\set n random(${ACCOUNTS[0]}, ${ACCOUNTS[ACCOUNTS.length - 1]})`),
+  hot: () => script(`'${HOT_ACCOUNT}'`, ''),
+};
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Per-transaction latencies (µs, 3rd column) from pgbench -l logs. */
+function readLatencies(dir: string): Float64Array {
+  const values: number[] = [];
+  for (const file of readdirSync(dir)) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      const fields = line.split(' ');
+      if (fields.length >= 3) values.push(Number(fields[2]) / 1000);
+    }
+  }
+  return Float64Array.from(values).sort();
+}
+
+export async function runPgbench(
+  dbUrl: string,
+  workDir: string,
+  label: 'random' | 'hot',
+  mode: 'simple' | 'prepared',
+  opts: { clients: number; warmupSeconds: number; seconds: number },
+): Promise<PgbenchResult> {
+  const dir = join(workDir, `pgbench-${label}-${mode}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'script.sql');
+  writeFileSync(file, SCRIPTS[label]());
+  const base = ['-n', '-c', String(opts.clients), '-j', '2', '-M', mode, '-f', file, dbUrl];
+  if (opts.warmupSeconds > 0) await run('pgbench', ['-T', String(opts.warmupSeconds), ...base]);
+  const logDir = join(dir, 'log');
+  mkdirSync(logDir);
+  const { stdout } = await run('pgbench', ['-T', String(opts.seconds), '-l', `--log-prefix=${join(logDir, 'tx')}`, ...base], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1] ?? NaN);
+  const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1] ?? NaN);
+  const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
+  const latencies = readLatencies(logDir);
+  rmSync(logDir, { recursive: true, force: true });
+  return { label, mode, tps, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), transactions, failed };
+}

@@ -1,0 +1,102 @@
+// Markdown for bench/RESULTS.md: the machine, the tables, ratios and targets.
+import { BenchOptions } from './bench-options';
+import { PhaseResult } from './database-phase';
+import { PgbenchResult } from './pgbench';
+import { ScenarioResult } from './run-scenario';
+
+export interface MachineInfo {
+  cpus: string;
+  memory: string;
+  node: string;
+  postgres: string;
+  sqlite: string;
+  othersRunning: string;
+}
+
+const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+
+function scenarioTable(phase: PhaseResult, pgRandom: number, pgHot: number): string[] {
+  const rows = [
+    '| scenario | req/s | p50 ms | p99 ms | errors | 422s | peak RSS MB | vs pgbench |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of phase.scenarios) {
+    const denominator = s.name === 'withdraw-hot' ? pgHot : s.name.startsWith('withdraw') || s.name === 'atm-withdrawal' ? pgRandom : NaN;
+    const ratio = phase.db === 'postgres' && Number.isFinite(denominator) ? `${f2(s.rps / denominator)}×` : '';
+    rows.push(`| ${s.title} | ${f0(s.rps)} | ${f1(s.p50Ms)} | ${f1(s.p99Ms)} | ${s.errors} | ${s.refused422} | ${s.peakRssMb} | ${ratio} |`);
+  }
+  return rows;
+}
+
+function pgbenchTable(results: PgbenchResult[]): string[] {
+  const rows = ['| pgbench (same transaction by hand) | mode | TPS | p50 ms | p99 ms | failed |', '|---|---|---:|---:|---:|---:|'];
+  for (const r of results) {
+    const what = r.label === 'hot' ? 'one hot account' : 'random of 1,000 accounts';
+    rows.push(`| ${what} | ${r.mode} | ${f0(r.tps)} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${r.failed} |`);
+  }
+  return rows;
+}
+
+const best = (results: PgbenchResult[], label: string) => {
+  const tps = results.filter((r) => r.label === label && Number.isFinite(r.tps)).map((r) => r.tps);
+  return tps.length ? Math.max(...tps) : NaN;
+};
+const find = (phase: PhaseResult | undefined, name: string): ScenarioResult | undefined => phase?.scenarios.find((s) => s.name === name);
+
+function targets(pg: PhaseResult | undefined, sqlite: PhaseResult | undefined): string[] {
+  const rows = ['| target | measured | met |', '|---|---|---|'];
+  const add = (target: string, measured: string, met: boolean | undefined) =>
+    rows.push(`| ${target} | ${measured} | ${met === undefined ? 'not measured' : met ? 'yes' : '**no**'} |`);
+  const pgRandom = pg ? best(pg.pgbench, 'random') : NaN;
+  const pgHot = pg ? best(pg.pgbench, 'hot') : NaN;
+  const w = find(pg, 'withdraw');
+  const hot = find(pg, 'withdraw-hot');
+  const sw = find(sqlite, 'withdraw');
+  add('PG withdraw ≥ 0.6× pgbench, p99 ≤ 50 ms, 0 errors', w ? `${f2(w.rps / pgRandom)}×, p99 ${f1(w.p99Ms)} ms, ${w.errors} errors` : '–',
+    w && w.rps / pgRandom >= 0.6 && w.p99Ms <= 50 && w.errors === 0);
+  add('PG hot account ≥ 1.0× pgbench hot, 0 errors', hot ? `${f2(hot.rps / pgHot)}×, ${hot.errors} errors` : '–', hot && hot.rps / pgHot >= 1 && hot.errors === 0);
+  for (const phase of [pg, sqlite]) {
+    const plain = find(phase, 'withdraw');
+    const keyed = find(phase, 'withdraw-idempotent');
+    if (phase && (plain || keyed)) {
+      add(`${phase.db} idempotent ≥ 0.8× plain withdraw`, plain && keyed ? `${f2(keyed.rps / plain.rps)}×` : '–', plain && keyed ? keyed.rps / plain.rps >= 0.8 : undefined);
+    }
+  }
+  add('SQLite withdraw ≥ 2,000 req/s, 0 errors', sw ? `${f0(sw.rps)} req/s, ${sw.errors} errors` : '–', sw && sw.rps >= 2000 && sw.errors === 0);
+  for (const phase of [pg, sqlite]) {
+    const small = find(phase, 'history-small');
+    const large = find(phase, 'history-large');
+    if (phase && small && large) {
+      add(`${phase.db} history p99 grows < 2× (10k → large)`, `${f1(small.p99Ms)} → ${f1(large.p99Ms)} ms (${f2(large.p99Ms / small.p99Ms)}×)`, large.p99Ms < 2 * small.p99Ms);
+    }
+  }
+  const peak = Math.max(...[pg, sqlite].flatMap((p) => p?.scenarios.map((s) => s.peakRssMb) ?? []));
+  add('peak RSS ≤ 250 MB', `${peak} MB`, Number.isFinite(peak) ? peak <= 250 : undefined);
+  return rows;
+}
+
+export function renderReport(phases: PhaseResult[], machine: MachineInfo, opts: BenchOptions, startedAt: Date): string {
+  const pg = phases.find((p) => p.db === 'postgres');
+  const sqlite = phases.find((p) => p.db === 'sqlite');
+  const out = [
+    `Run \`${opts.label}\` of ${startedAt.toISOString()}: ${opts.connections} connections, ${opts.warmupSeconds} s warm-up + ${opts.seconds} s per scenario` +
+      (Object.keys(opts.serverEnv).length ? `, server env ${JSON.stringify(opts.serverEnv)}` : '') + '.',
+    '',
+    `Machine: ${machine.cpus}; ${machine.memory}; Node ${machine.node}; ${machine.postgres}; SQLite ${machine.sqlite}.`,
+    `Else running at the start: ${machine.othersRunning}.`,
+    '',
+  ];
+  for (const phase of phases) {
+    const pgRandom = best(phase.pgbench, 'random');
+    const pgHot = best(phase.pgbench, 'hot');
+    out.push(`### ${phase.db === 'postgres' ? 'PostgreSQL' : 'SQLite'} (load average before: ${phase.loadBefore})`, '');
+    out.push(...scenarioTable(phase, pgRandom, pgHot), '');
+    if (phase.pgbench.length > 0) out.push(...pgbenchTable(phase.pgbench), '');
+    if (phase.skipped.length > 0) out.push(`Skipped: ${phase.skipped.join('; ')}.`, '');
+    out.push(`Invariant after the run (balance = ledger sum): ${phase.invariants}.`, '');
+  }
+  out.push('### Targets', '', ...targets(pg, sqlite), '');
+  return out.join('\n');
+}

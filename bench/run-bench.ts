@@ -1,0 +1,101 @@
+// `npm run bench` (full, writes bench/RESULTS.md) and `npm run bench:quick`
+// (short smoke run, writes only bench/tmp/). Builds the server, then for each
+// database runs every scenario against a real server process and pgbench
+// against the same schema. See bench/RESULTS.md for what is measured and why.
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseOptions } from './bench-options';
+import { ADMIN_URL, PhaseResult, runDatabasePhase } from './database-phase';
+import { withPg } from './invariants';
+import { MachineInfo, renderReport } from './report';
+
+const ROOT = resolve(__dirname, '..');
+const WORK_DIR = join(ROOT, 'bench', 'tmp');
+const BUILD_DIR = join(WORK_DIR, 'build');
+const RESULTS_FILE = join(ROOT, 'bench', 'RESULTS.md');
+const START = '<!-- bench:generated:start -->';
+const END = '<!-- bench:generated:end -->';
+
+/**
+ * The same tsc build as `nest build` (no CLI plugins), into a private
+ * directory so a concurrent `nest build` of dist/ cannot pull it away. With
+ * --from-head the committed tree is built (git archive), not the working tree
+ * where others' half-done edits may sit; type errors only warn, since tsc
+ * still emits and the app may not even import the file in question.
+ */
+function build(fromHead: boolean): string {
+  process.stderr.write(`building ${fromHead ? 'HEAD' : 'the working tree'}…\n`);
+  let source = ROOT;
+  if (fromHead) {
+    source = join(WORK_DIR, 'head');
+    rmSync(source, { recursive: true, force: true });
+    mkdirSync(source, { recursive: true });
+    execFileSync('sh', ['-c', `git archive HEAD | tar -x -C "${source}"`], { cwd: ROOT, stdio: 'inherit' });
+    process.stderr.write(`  HEAD is ${execFileSync('git', ['log', '--oneline', '-1'], { cwd: ROOT, encoding: 'utf8' })}`);
+  }
+  rmSync(BUILD_DIR, { recursive: true, force: true });
+  try {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], {
+      cwd: source,
+      stdio: 'inherit',
+    });
+  } catch {
+    process.stderr.write('  (type errors above: built anyway)\n');
+  }
+  return join(BUILD_DIR, 'src', 'main.js');
+}
+
+async function machineInfo(): Promise<MachineInfo> {
+  const pgVersion = await withPg(ADMIN_URL, async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
+  const memory = new Database(':memory:');
+  const sqlite = (memory.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  memory.close();
+  const top = execFileSync('ps', ['-eo', 'pcpu,comm', '--sort=-pcpu', '--no-headers'], { encoding: 'utf8' })
+    .split('\n').slice(0, 5).map((l) => l.trim()).filter((l) => l && !l.startsWith('0.0'));
+  return {
+    cpus: `${cpus().length} cores (${cpus()[0].model.trim()})`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    node: process.version,
+    postgres: `PostgreSQL ${pgVersion} on the same box (synchronous_commit on)`,
+    sqlite,
+    othersRunning: top.length ? top.join(', ') : 'nothing notable',
+  };
+}
+
+function writeReport(markdown: string): void {
+  const current = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : `# Benchmark results\n\n${START}\n${END}\n`;
+  const start = current.indexOf(START);
+  const end = current.indexOf(END);
+  const next = start >= 0 && end > start
+    ? `${current.slice(0, start + START.length)}\n${markdown}\n${current.slice(end)}`
+    : `${current}\n${START}\n${markdown}\n${END}\n`;
+  writeFileSync(RESULTS_FILE, next);
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  mkdirSync(WORK_DIR, { recursive: true });
+  const main = opts.build || !existsSync(join(BUILD_DIR, 'src', 'main.js')) ? build(opts.fromHead) : join(BUILD_DIR, 'src', 'main.js');
+  const machine = await machineInfo();
+  const phases: PhaseResult[] = [];
+  for (const db of opts.databases) {
+    process.stderr.write(`${db}:\n`);
+    phases.push(await runDatabasePhase(db, opts, WORK_DIR, main));
+  }
+  const markdown = renderReport(phases, machine, opts, startedAt);
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  writeFileSync(join(WORK_DIR, `results-${opts.label}-${stamp}.json`), JSON.stringify({ opts, machine, phases }, null, 2));
+  writeFileSync(join(WORK_DIR, `results-${opts.label}-${stamp}.md`), markdown);
+  if (opts.report) writeReport(markdown);
+  process.stdout.write(`${markdown}\n`);
+  process.stderr.write(`done in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

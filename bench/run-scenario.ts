@@ -1,0 +1,54 @@
+// Runs one HTTP scenario: the load driver in its own process, the server's
+// peak RSS sampled while the measured period runs.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { BenchOptions } from './bench-options';
+import { LoadResult, LoadSpec } from './load-spec';
+import { Scenario } from './scenarios';
+import { sampleRss, ServerProcess } from './server-process';
+
+export interface ScenarioResult extends LoadResult {
+  name: string;
+  title: string;
+  peakRssMb: number;
+  /** Non-2xx other than 422, connection errors and timeouts. */
+  errors: number;
+  refused422: number;
+}
+
+export async function runScenario(scenario: Scenario, server: ServerProcess, opts: BenchOptions, workDir: string): Promise<ScenarioResult> {
+  const spec: LoadSpec = {
+    url: server.baseUrl,
+    connections: opts.connections,
+    warmupSeconds: opts.warmupSeconds,
+    durationSeconds: opts.seconds,
+    ...scenario.load,
+  };
+  const specFile = join(workDir, `load-${scenario.name}.json`);
+  writeFileSync(specFile, JSON.stringify(spec));
+  const driver = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'load-driver.ts'), specFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stopSampling: (() => number) | null = null;
+  let load: LoadResult | null = null;
+  for await (const line of createInterface({ input: driver.stdout })) {
+    if (line === 'MEASURE_START') {
+      stopSampling = sampleRss(server.pid);
+      if (opts.profile) process.kill(server.pid, 'SIGWINCH');
+    }
+    else if (line.startsWith('RESULT ')) load = JSON.parse(line.slice(7)) as LoadResult;
+  }
+  const peakRssMb = stopSampling ? stopSampling() : 0;
+  // The profile written now covers exactly the measured period.
+  if (opts.profile) process.kill(server.pid, 'SIGWINCH');
+  if (!load) throw new Error(`load driver gave no result for ${scenario.name}`);
+  const refused422 = load.statusCounts['422'] ?? 0;
+  const badStatuses = Object.entries(load.statusCounts)
+    .filter(([status]) => !status.startsWith('2') && status !== '422')
+    .reduce((sum, [, count]) => sum + count, 0);
+  const result = { name: scenario.name, title: scenario.title, ...load, peakRssMb, refused422, errors: badStatuses + load.connectionErrors + load.timeouts };
+  process.stderr.write(`  ${scenario.name}: ${result.rps.toFixed(0)} req/s p50 ${result.p50Ms} ms p99 ${result.p99Ms} ms errors ${result.errors} rss ${peakRssMb} MB ${JSON.stringify(load.statusCounts)}\n`);
+  return result;
+}

@@ -1,0 +1,59 @@
+// The HTTP scenarios: what each one requests. Paths and bodies are picked at
+// random per request by the load driver.
+import { ACCOUNTS, ATM_AMOUNTS, HISTORY_ACCOUNTS, HOT_ACCOUNT, MACHINES } from './fixtures';
+import { LoadSpec } from './load-spec';
+
+export type ScenarioName = 'balance' | 'withdraw' | 'withdraw-hot' | 'withdraw-idempotent' | 'atm-withdrawal' | 'history-small' | 'history-large';
+
+export interface Scenario {
+  name: ScenarioName;
+  title: string;
+  /** Scenarios that need code which may not have landed yet. */
+  needs?: 'machines';
+  load: Pick<LoadSpec, 'method' | 'paths' | 'bodies' | 'idempotencyKeys'>;
+}
+
+const withdrawBody = [JSON.stringify({ amount: '0.01' })];
+
+export const SCENARIOS: Record<ScenarioName, Scenario> = {
+  balance: {
+    name: 'balance',
+    title: 'GET /accounts/{n}/balance, random of 1,000',
+    load: { method: 'GET', paths: ACCOUNTS.map((n) => `/accounts/${n}/balance`) },
+  },
+  withdraw: {
+    name: 'withdraw',
+    title: 'POST /accounts/{n}/withdraw 0.01, random of 1,000',
+    load: { method: 'POST', paths: ACCOUNTS.map((n) => `/accounts/${n}/withdraw`), bodies: withdrawBody },
+  },
+  'withdraw-hot': {
+    name: 'withdraw-hot',
+    title: 'POST /accounts/{n}/withdraw 0.01, one hot account',
+    load: { method: 'POST', paths: [`/accounts/${HOT_ACCOUNT}/withdraw`], bodies: withdrawBody },
+  },
+  'withdraw-idempotent': {
+    name: 'withdraw-idempotent',
+    title: 'withdraw, random of 1,000, unique Idempotency-Key each',
+    load: { method: 'POST', paths: ACCOUNTS.map((n) => `/accounts/${n}/withdraw`), bodies: withdrawBody, idempotencyKeys: true },
+  },
+  'atm-withdrawal': {
+    name: 'atm-withdrawal',
+    title: 'POST /machines/{id}/withdrawals, 10 machines × 1,000 accounts',
+    needs: 'machines',
+    load: {
+      method: 'POST',
+      paths: MACHINES.map((id) => `/machines/${id}/withdrawals`),
+      bodies: ACCOUNTS.flatMap((n) => ATM_AMOUNTS.map((amount) => JSON.stringify({ account_number: n, amount }))),
+    },
+  },
+  'history-small': {
+    name: 'history-small',
+    title: 'GET /accounts/{n}/transactions (first page of 50), 10k ledger rows',
+    load: { method: 'GET', paths: HISTORY_ACCOUNTS.map((n) => `/accounts/${n}/transactions`) },
+  },
+  'history-large': {
+    name: 'history-large',
+    title: 'GET /accounts/{n}/transactions (first page of 50), 1M ledger rows',
+    load: { method: 'GET', paths: HISTORY_ACCOUNTS.map((n) => `/accounts/${n}/transactions`) },
+  },
+};
