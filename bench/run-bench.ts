@@ -4,8 +4,8 @@
 // against the same schema. See bench/RESULTS.md for what is measured and why.
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseOptions } from './bench-options';
 import { ADMIN_URL, PhaseResult, runDatabasePhase } from './database-phase';
@@ -30,10 +30,12 @@ function build(fromHead: boolean): string {
   process.stderr.write(`building ${fromHead ? 'HEAD' : 'the working tree'}…\n`);
   let source = ROOT;
   if (fromHead) {
-    source = join(WORK_DIR, 'head');
+    // Outside the repo: tsconfig.json type-checks bench/**, which must not see a second tree.
+    source = join(tmpdir(), `atm-bench-head-${process.pid}`);
     rmSync(source, { recursive: true, force: true });
     mkdirSync(source, { recursive: true });
     execFileSync('sh', ['-c', `git archive HEAD | tar -x -C "${source}"`], { cwd: ROOT, stdio: 'inherit' });
+    symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'));
     process.stderr.write(`  HEAD is ${execFileSync('git', ['log', '--oneline', '-1'], { cwd: ROOT, encoding: 'utf8' })}`);
   }
   rmSync(BUILD_DIR, { recursive: true, force: true });
@@ -45,6 +47,7 @@ function build(fromHead: boolean): string {
   } catch {
     process.stderr.write('  (type errors above: built anyway)\n');
   }
+  if (fromHead) rmSync(source, { recursive: true, force: true });
   return join(BUILD_DIR, 'src', 'main.js');
 }
 
