@@ -172,6 +172,48 @@ describe('machines: ATM withdrawals and deposits', () => {
     });
   });
 
+  describe('Idempotency-Key', () => {
+    const key = () => `k-${uniqueAccountNumber()}`;
+
+    it('applies a withdrawal, a deposit and a refill once and replays their responses', async () => {
+      const machine = await createMachine(t, [bill('20.00', 10, 20)]);
+      const account = await openAccount(t, '200.00');
+      const calls = [
+        () => t.http().post(`/machines/${machine}/withdrawals`),
+        () => t.http().post(`/machines/${machine}/deposits`),
+        () => t.http().post(`/machines/${machine}/refill`),
+      ];
+      const bodies = [
+        { account_number: account, amount: '40.00' },
+        { account_number: account, cash: [{ denomination: '20.00', count: 1 }] },
+        { cassettes: [{ denomination: '20.00', count: 3 }] },
+      ];
+      for (const [i, call] of calls.entries()) {
+        const k = key();
+        const first = await call().set('Idempotency-Key', k).send(bodies[i]);
+        const again = await call().set('Idempotency-Key', k).send(bodies[i]);
+        expect(first.status).toBeLessThan(300);
+        expect([again.status, again.body, again.headers['idempotent-replayed']]).toEqual([first.status, first.body, 'true']);
+      }
+      expect(Object.fromEntries(await cassetteCounts(t, machine))).toEqual({ 2000: 10 - 2 + 1 + 3 });
+      await expect(t.http().get(`/accounts/${account}/balance`)).resolves.toMatchObject({ body: { balance: '180.00' } });
+      await expectConsistent(machine, [account]);
+    });
+
+    it('replays a refusal without applying anything, and refuses the key for another body', async () => {
+      const machine = await createMachine(t, [bill('20.00', 10)]);
+      const account = await openAccount(t, '200.00');
+      const k = key();
+      const before = await snapshot(t, machine, [account]);
+      const post = (amount: string) => t.http().post(`/machines/${machine}/withdrawals`).set('Idempotency-Key', k).send({ account_number: account, amount });
+      await expect(post('30.00')).resolves.toMatchObject({ status: 422, body: { code: 'CANNOT_DISPENSE' } });
+      const replay = await post('30.00');
+      expect([replay.status, replay.body.code, replay.headers['idempotent-replayed']]).toEqual([422, 'CANNOT_DISPENSE', 'true']);
+      await expect(post('40.00')).resolves.toMatchObject({ status: 422, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+      await expect(snapshot(t, machine, [account])).resolves.toEqual(before);
+    });
+  });
+
   describe('configuration', () => {
     let custom: TestApp;
     beforeAll(async () => { custom = await createTestApp({ MAX_ATM_WITHDRAWAL: '100.00', MAX_COINS_PER_WITHDRAWAL: '3' }); });
