@@ -10,18 +10,30 @@ export type DispensePlan =
   | { ok: true; pieces: DispensedPiece[] } // sorted by denomination descending, only denominations with count > 0
   | { ok: false; reason: 'CANNOT_DISPENSE' | 'TOO_MANY_COINS' };
 
-// Each table costs 4 bytes of best-count plus up to 4 bytes per denomination per
-// cell, so this caps a call at a few tens of MB. An ATM amount is far below it
+// A table costs 12 bytes (best count, queue scratch) plus 4 bytes per denomination
+// per cell, so this caps a call at a few tens of MB. An ATM amount is far below it
 // (2000.00 is 200000 cents even before the gcd reduction); a bigger table means
 // a nonsensical request, refused as CANNOT_DISPENSE rather than allocated.
 export const MAX_TABLE_CELLS = 1_000_000;
 const INF = 0x3fffffff;
+// The first coin table covers every plan with up to this many coins: enough for
+// the change in almost any amount, so the longer table is rarely needed.
+const FIRST_COIN_BOUND = 8;
+// Tables are carved from one reused buffer instead of fresh typed arrays: the
+// allocations otherwise trigger old-space collections whose 5-10 ms pauses set
+// the worst-case latency. Safe because a call is synchronous and nothing it
+// claims outlives it. One-off huge tables get their own memory instead.
+const ARENA_LIMIT = 1 << 20;
+let arena = new Int32Array(1 << 16);
+let arenaUsed = 0;
 
 /** Cassettes of one denomination and kind, merged; `reduced` is the denomination over the overall gcd. */
 interface Pool extends CassetteStock { reduced: bigint }
-/** One kind's pools; bills and coins get separate tables so each is indexed in its own gcd. */
-interface Side { pools: Pool[]; unit: bigint; fullSize: number }
-interface Table { side: Side; steps: number[]; best: Int32Array; takes: Array<Uint16Array | Uint32Array> }
+/** One kind's pools; bills and coins get separate tables so each is indexed in its own gcd (`unit`). */
+interface Side { pools: Pool[]; unit: number; largest: number; fullSize: number }
+/** best[i]: fewest pieces worth i × unit; takes[p][i]: how many of pools[p] that optimum uses. */
+interface Table { side: Side; steps: number[]; best: Int32Array; takes: Int32Array[] }
+interface Split { bill: number; coin: number; total: number; coins: number }
 
 /**
  * Fewest pieces summing exactly to `amount` with at most `maxCoins` coins.
@@ -30,23 +42,56 @@ interface Table { side: Side; steps: number[]; best: Int32Array; takes: Array<Ui
  */
 export function planDispense(amount: bigint, stock: readonly CassetteStock[], maxCoins: number): DispensePlan {
   if (amount <= 0n) return fail('CANNOT_DISPENSE');
+  arenaUsed = 0;
   const merged = poolStock(stock, amount);
   const g = merged.reduce((acc, p) => gcd(acc, p.denomination), 0n);
   if (g === 0n || amount % g !== 0n || amount / g > BigInt(Number.MAX_SAFE_INTEGER)) return fail('CANNOT_DISPENSE');
-  const target = amount / g;
+  const target = Number(amount / g);
   const pools: Pool[] = merged.map((p) => ({ ...p, reduced: p.denomination / g }));
-  const bills = describeSide(pools.filter((p) => p.kind === 'bill'), target);
-  const coins = describeSide(pools.filter((p) => p.kind === 'coin'), target);
+  const bills = describeSide(pools.filter((p) => p.kind === 'bill'), amount / g);
+  const coins = describeSide(pools.filter((p) => p.kind === 'coin'), amount / g);
   if (!bills || !coins) return fail('CANNOT_DISPENSE');
   const cap = Number.isNaN(maxCoins) ? 0 : Math.max(0, Math.floor(maxCoins));
   const billTable = buildTable(bills, bills.fullSize);
-  // No set of `cap` coins can exceed cap × largest coin, so the capped search needs only that prefix.
-  const largest = coins.pools.reduce((m, p) => Math.max(m, Number(p.reduced / coins.unit)), 0);
-  let coinTable = buildTable(coins, cap >= coins.fullSize ? coins.fullSize : Math.min(coins.fullSize, cap * largest));
-  const pick = bestSplit(Number(target), billTable, coinTable, cap);
-  if (pick) return { ok: true, pieces: sortPieces([...collect(billTable, pick[0]), ...collect(coinTable, pick[1])]) };
-  if (coinTable.best.length - 1 < coins.fullSize) coinTable = buildTable(coins, coins.fullSize);
-  return fail(bestSplit(Number(target), billTable, coinTable, Infinity) ? 'TOO_MANY_COINS' : 'CANNOT_DISPENSE');
+  const { coinTable, pick } = searchCoins(target, billTable, coins, cap);
+  if (pick) {
+    return { ok: true, pieces: sortPieces([...collect(billTable, pick.bill), ...collect(coinTable, pick.coin)]) };
+  }
+  // Nothing within the cap: only an uncapped look at every coin amount tells the two failures apart.
+  const full = coinTable.best.length - 1 === coins.fullSize ? coinTable : buildTable(coins, coins.fullSize);
+  return fail(bestSplit(target, billTable, full, Infinity) ? 'TOO_MANY_COINS' : 'CANNOT_DISPENSE');
+}
+
+/**
+ * A plan with at most c coins pays at most c × largest coin in coins, so a table that long covers
+ * all of them. A short first table usually finds a plan; a lower bound on the pieces of plans with
+ * more coins then says how long the table must be to rule out anything better. Both are exact.
+ */
+function searchCoins(target: number, bills: Table, coins: Side, cap: number): { coinTable: Table; pick: Split | null } {
+  const cellsFor = (c: number): number =>
+    c >= coins.fullSize ? coins.fullSize : Math.min(coins.fullSize, c * (coins.largest / coins.unit));
+  const first = Math.min(cap, FIRST_COIN_BOUND);
+  const coinTable = buildTable(coins, cellsFor(first));
+  const pick = bestSplit(target, bills, coinTable, cap);
+  if (first === cap || coinTable.best.length - 1 === coins.fullSize) return { coinTable, pick };
+  const needed = pick
+    ? Math.max(pick.coins, coinsThatCouldBeat(pick.total, target, coins.largest, bills.side.largest))
+    : cap;
+  if (needed <= first) return { coinTable, pick };
+  const longer = buildTable(coins, cellsFor(Math.min(cap, needed)));
+  return { coinTable: longer, pick: bestSplit(target, bills, longer, cap) };
+}
+
+/**
+ * Smallest c such that every plan with more than c coins has at least `total` pieces. A plan with k
+ * coins leaves at least target − k·maxCoin to pieces worth at most max(maxCoin, maxBill) each;
+ * dividing by the larger of the two keeps that bound non-decreasing in k, so the first c is enough.
+ */
+function coinsThatCouldBeat(total: number, target: number, maxCoin: number, maxBill: number): number {
+  const biggest = Math.max(maxCoin, maxBill);
+  let c = 0;
+  while (c + 1 + Math.ceil(Math.max(0, target - (c + 1) * maxCoin) / biggest) < total) c++;
+  return c;
 }
 
 function fail(reason: 'CANNOT_DISPENSE' | 'TOO_MANY_COINS'): DispensePlan {
@@ -80,23 +125,33 @@ function describeSide(pools: Pool[], target: bigint): Side | null {
   if (cells > BigInt(MAX_TABLE_CELLS)) return null;
   // Layers that can only reach a short prefix go first, so most layers scan only that prefix.
   pools.sort((a, b) => Number(a.reduced * BigInt(a.count) - b.reduced * BigInt(b.count)));
-  return { pools, unit, fullSize: Number(cells) };
+  const largest = pools.reduce((m, p) => (p.reduced > m ? p.reduced : m), 0n);
+  return { pools, unit: Number(unit), largest: Number(largest), fullSize: Number(cells) };
 }
 
-/** best[i] = fewest pieces of this side worth i × unit (INF when unreachable), with per-layer choices kept. */
+function claim(cells: number, fill: number): Int32Array {
+  if (arenaUsed + cells > arena.length) {
+    if (cells * 2 > ARENA_LIMIT) return new Int32Array(cells).fill(fill);
+    arena = new Int32Array(Math.min(ARENA_LIMIT, Math.max(arena.length * 2, cells * 2)));
+    arenaUsed = 0; // earlier claims keep the old buffer alive until the call ends
+  }
+  arenaUsed += cells;
+  return arena.subarray(arenaUsed - cells, arenaUsed).fill(fill);
+}
+
 function buildTable(side: Side, size: number): Table {
-  const best = new Int32Array(size + 1).fill(INF);
+  const best = claim(size + 1, INF);
   best[0] = 0;
-  const queuePos = new Int32Array(size + 1);
-  const queueKey = new Int32Array(size + 1);
+  const queuePos = claim(size + 1, 0);
+  const queueKey = claim(size + 1, 0);
   const steps: number[] = [];
-  const takes: Array<Uint16Array | Uint32Array> = [];
+  const takes: Int32Array[] = [];
   let reach = 0;
   for (const pool of side.pools) {
-    const step = Number(pool.reduced / side.unit);
+    const step = Number(pool.reduced) / side.unit;
     const limit = Math.min(pool.count, Math.floor(size / step));
     reach = Math.min(size, reach + step * limit);
-    const take = limit > 0xffff ? new Uint32Array(size + 1) : new Uint16Array(size + 1);
+    const take = claim(size + 1, 0);
     addLayer(best, step, limit, reach, take, queuePos, queueKey);
     steps.push(step);
     takes.push(take);
@@ -111,8 +166,9 @@ function buildTable(side: Side, size: number): Table {
  */
 function addLayer(
   best: Int32Array, step: number, limit: number, reach: number,
-  take: Uint16Array | Uint32Array, queuePos: Int32Array, queueKey: Int32Array,
+  take: Int32Array, queuePos: Int32Array, queueKey: Int32Array,
 ): void {
+  if (limit >= Math.floor(reach / step)) return addUnbounded(best, step, reach, take);
   for (let r = 0; r < step && r <= reach; r++) {
     let head = 0;
     let tail = 0;
@@ -132,24 +188,33 @@ function addLayer(
   }
 }
 
-/** [bill index, coin index] of the fewest-pieces split of target (ties: fewer coins), or null. */
-function bestSplit(target: number, bills: Table, coins: Table, cap: number): [number, number] | null {
-  const billUnit = Number(bills.side.unit);
-  const coinUnit = Number(coins.side.unit);
-  let pick: [number, number] | null = null;
-  let bestTotal = INF;
-  let bestCoins = INF;
-  for (let k = 0; k < coins.best.length; k++) {
-    const coinCount = coins.best[k];
-    const rest = target - k * coinUnit;
+/** Enough pieces to fill the whole prefix: the count cannot bind, so no window is needed. */
+function addUnbounded(best: Int32Array, step: number, reach: number, take: Int32Array): void {
+  for (let at = step; at <= reach; at++) {
+    const via = best[at - step] + 1;
+    if (via < best[at]) {
+      best[at] = via;
+      take[at] = take[at - step] + 1;
+    }
+  }
+}
+
+/** The fewest-pieces split of target into a bill-table and a coin-table index (ties: fewer coins), or null. */
+function bestSplit(target: number, bills: Table, coins: Table, cap: number): Split | null {
+  const billUnit = bills.side.unit;
+  const coinUnit = coins.side.unit;
+  let pick: Split | null = null;
+  for (let coin = 0; coin < coins.best.length; coin++) {
+    const coinCount = coins.best[coin];
+    const rest = target - coin * coinUnit;
     if (rest < 0) break;
     if (coinCount >= INF || coinCount > cap || rest % billUnit !== 0) continue;
-    const j = rest / billUnit;
-    const billCount = j < bills.best.length ? bills.best[j] : INF;
+    const bill = rest / billUnit;
+    const billCount = bill < bills.best.length ? bills.best[bill] : INF;
     if (billCount >= INF) continue;
     const total = billCount + coinCount;
-    if (total < bestTotal || (total === bestTotal && coinCount < bestCoins)) {
-      [pick, bestTotal, bestCoins] = [[j, k], total, coinCount];
+    if (!pick || total < pick.total || (total === pick.total && coinCount < pick.coins)) {
+      pick = { bill, coin, total, coins: coinCount };
     }
   }
   return pick;
