@@ -12,7 +12,8 @@ describe('Idempotency-Key', () => {
 
   const post = (path: string, body: object, key?: string | string[]) => {
     const req = t.http().post(path);
-    if (key !== undefined) req.set(KEY, key);
+    // superagent sends an array as repeated header lines (the "sent twice" case).
+    if (key !== undefined) req.set(KEY, key as string);
     return req.send(body);
   };
   const backdateKey = (key: string, seconds: number) =>
