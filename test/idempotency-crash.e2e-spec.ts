@@ -1,0 +1,230 @@
+// Exactly once across a crash: the built server runs as a real process, is
+// SIGKILLed while keyed deposits and withdrawals are in flight, restarts on
+// the same database next to a second process, and every request is retried
+// with its key. Each must have been applied exactly once.
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import { isPostgres } from './helpers/test-app';
+
+const ROOT = resolve(__dirname, '..');
+const ACCOUNTS = 4;
+const OPS = 400;
+const WORKERS = 24;
+const KILL_AFTER = 120;
+const INITIAL = 100_000n; // 1000.00 per account
+
+interface Op { key: string; account: string; kind: 'deposit' | 'withdraw'; amount: string; cents: bigint }
+type Answer = { status: number; text: string; replayed: boolean } | 'lost' | 'unsent';
+
+const cents = (money: string) => BigInt(money.replace('.', ''));
+
+function buildServer(): string {
+  // Private output dir (not dist/, which `nest build` empties): inside
+  // node_modules so the compiled files resolve the project's packages.
+  const out = join(ROOT, 'node_modules', '.cache', `idempotency-crash-${process.pid}-${randomUUID().slice(0, 8)}`);
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--noCheck', '--outDir', out], { stdio: 'pipe' });
+  return out;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer().once('error', fail).listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
+class ServerProcess {
+  private constructor(readonly url: string, readonly child: ChildProcess) {}
+
+  static async start(main: string, env: Record<string, string>, logFile: string): Promise<ServerProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [main], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = createWriteStream(logFile, { flags: 'a' });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    const server = new ServerProcess(`http://127.0.0.1:${port}`, child);
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(100)) {
+      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see ${logFile}`);
+      if (await fetch(`${server.url}/healthz`).then((r) => r.ok, () => false)) return server;
+    }
+    child.kill('SIGKILL');
+    throw new Error(`server not healthy in 20 s; see ${logFile}`);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((done) => this.child.once('exit', done));
+    this.child.kill(signal);
+    await exited;
+  }
+}
+
+async function send(url: string, path: string, body: object, key?: string): Promise<Answer> {
+  try {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) };
+    const res = await fetch(url + path, { method: 'POST', headers, body: JSON.stringify(body) });
+    return { status: res.status, text: await res.text(), replayed: res.headers.get('idempotent-replayed') === 'true' };
+  } catch {
+    return 'lost';
+  }
+}
+
+/** Sends ops with WORKERS in flight; stops sending new ones once `stopped()`. */
+async function sendAll(ops: Op[], urlFor: (i: number) => string, onAnswer: (a: Answer) => void = () => {}, stopped = () => false): Promise<Answer[]> {
+  const answers: Answer[] = ops.map(() => 'unsent');
+  let next = 0;
+  const worker = async () => {
+    while (next < ops.length && !stopped()) {
+      const i = next++;
+      const op = ops[i];
+      answers[i] = await send(urlFor(i), `/accounts/${op.account}/${op.kind}`, { amount: op.amount }, op.key);
+      onAnswer(answers[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: WORKERS }, worker));
+  return answers;
+}
+
+async function ledgerOf(url: string, account: string): Promise<{ balance: bigint; sum: bigint; rows: number }> {
+  const balance = cents(((await (await fetch(`${url}/accounts/${account}/balance`)).json()) as { balance: string }).balance);
+  let sum = 0n;
+  let rows = 0;
+  for (let cursor: string | null = ''; cursor !== null; ) {
+    const page = (await (await fetch(`${url}/accounts/${account}/transactions?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+      items: Array<{ amount: string }>; next_cursor: string | null;
+    };
+    for (const item of page.items) sum += cents(item.amount);
+    rows += page.items.length;
+    cursor = page.next_cursor;
+  }
+  return { balance, sum, rows };
+}
+
+/** Stored keys by status, straight from the table: none may be left without a response. */
+async function storedKeys(env: Record<string, string>, prefix: string): Promise<Record<string, number>> {
+  const sql = `SELECT status, COUNT(*) AS n FROM idempotency_keys WHERE idempotency_key LIKE '${prefix}%' GROUP BY status`;
+  let rows: Array<{ status: unknown; n: unknown }>;
+  if (env.DB_TYPE === 'postgres') {
+    const client = new Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    rows = (await client.query(sql)).rows;
+    await client.end();
+  } else {
+    const db = new Database(env.SQLITE_PATH, { readonly: true });
+    rows = db.prepare(sql).all() as typeof rows;
+    db.close();
+  }
+  return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
+}
+
+function makeOps(accounts: string[]): Op[] {
+  return Array.from({ length: OPS }, (_, i) => {
+    const amount = `${1 + (i % 7)}.${String((i * 37) % 100).padStart(2, '0')}`;
+    const kind = i % 3 === 0 ? 'withdraw' : 'deposit';
+    return { key: `crash-${randomUUID()}`, account: accounts[i % ACCOUNTS], kind, amount, cents: kind === 'deposit' ? cents(amount) : -cents(amount) };
+  });
+}
+
+describe('Idempotency-Key across a crash (SIGKILL, restart, retry)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'atm-idem-crash-'));
+  const logFile = join(work, 'server.log');
+  const servers: ServerProcess[] = [];
+  let main = '';
+  let buildDir = '';
+  let env: Record<string, string>;
+  let adminUrl = '';
+  let database = '';
+
+  beforeAll(async () => {
+    buildDir = buildServer();
+    main = join(buildDir, 'src', 'main.js');
+    env = { LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', DB_MIGRATIONS_RUN: 'true', NODE_ENV: 'test', LOG_PRETTY: 'false' };
+    if (isPostgres()) {
+      adminUrl = process.env.TEST_DATABASE_URL as string;
+      database = `atm_idem_crash_${Date.now()}_${process.pid}`;
+      const admin = new Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE "${database}"`);
+      await admin.end();
+      const url = new URL(adminUrl);
+      url.pathname = `/${database}`;
+      Object.assign(env, { DB_TYPE: 'postgres', DATABASE_URL: url.toString() });
+    } else {
+      Object.assign(env, { DB_TYPE: 'sqlite', SQLITE_PATH: join(work, 'atm.sqlite') });
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop('SIGKILL')));
+    if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+    if (database) {
+      const admin = new Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.end();
+    }
+    if (existsSync(work) && !process.env.KEEP_CRASH_LOGS) rmSync(work, { recursive: true, force: true });
+  });
+
+  const start = async (extra: Record<string, string> = {}) => {
+    const server = await ServerProcess.start(main, { ...env, ...extra }, logFile);
+    servers.push(server);
+    return server;
+  };
+
+  it('applies every keyed request exactly once, whether or not the crash lost its response', async () => {
+    const first = await start();
+    const accounts = Array.from({ length: ACCOUNTS }, (_, i) => `crash${i}x${process.pid}x${Date.now().toString(36)}`);
+    for (const account_number of accounts) {
+      expect(await send(first.url, '/accounts', { account_number, initial_deposit: '1000.00' })).toMatchObject({ status: 201 });
+    }
+    const ops = makeOps(accounts);
+    let answered = 0;
+    let killed = false;
+    const before = await sendAll(ops, () => first.url, (answer) => {
+      if (typeof answer === 'object' && ++answered === KILL_AFTER) {
+        killed = true;
+        first.child.kill('SIGKILL');
+      }
+    }, () => killed);
+    const lost = before.filter((a) => a === 'lost').length;
+    expect(lost).toBeGreaterThan(0); // the kill did land mid-flight
+
+    // The restart recovers the database; a second process joins it at once.
+    const [restarted, second] = await Promise.all([start(), sleep(300).then(() => start({ DB_MIGRATIONS_RUN: 'false' }))]);
+    const after = await sendAll(ops, (i) => (i % 4 === 0 ? second.url : restarted.url));
+    const lostButApplied = before.filter((a, i) => a === 'lost' && (after[i] as { replayed: boolean }).replayed).length;
+    for (const [i, answer] of after.entries()) {
+      expect(answer).toMatchObject({ status: 200 });
+      const original = before[i];
+      if (typeof original === 'object') expect(answer).toEqual({ ...original, replayed: true });
+    }
+    for (const account of accounts) {
+      const intended = ops.filter((op) => op.account === account).reduce((sum, op) => sum + op.cents, INITIAL);
+      const { balance, sum, rows } = await ledgerOf(restarted.url, account);
+      expect({ account, balance, sum, rows }).toEqual({ account, balance: intended, sum: intended, rows: 1 + OPS / ACCOUNTS });
+    }
+    await expect(storedKeys(env, 'crash-')).resolves.toEqual({ '200': OPS });
+    console.log(`crash test (${env.DB_TYPE}): ${ops.length} keys, ${before.filter((a) => typeof a === 'object').length} answered before SIGKILL, ` +
+      `${lost} in flight (${lostButApplied} of them had committed), ${before.filter((a) => a === 'unsent').length} unsent; all applied once after retry`);
+
+    // Two processes on the same database, one key: still one effect.
+    const key = `two-${randomUUID()}`;
+    const twin = accounts[0];
+    const { balance: b0 } = await ledgerOf(restarted.url, twin);
+    const duplicates = await Promise.all(Array.from({ length: 30 }, (_, i) => send(i % 2 ? second.url : restarted.url, `/accounts/${twin}/withdraw`, { amount: '3.00' }, key)));
+    expect(duplicates.filter((d) => typeof d === 'object' && d.status === 200 && !d.replayed)).toHaveLength(1);
+    expect(new Set(duplicates.map((d) => (typeof d === 'object' ? `${d.status} ${d.text}` : d))).size).toBe(1);
+    await expect(ledgerOf(second.url, twin)).resolves.toMatchObject({ balance: b0 - 300n, sum: b0 - 300n });
+  }, 60_000);
+
+});
