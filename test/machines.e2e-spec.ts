@@ -309,6 +309,10 @@ describe('machines: registry, inventory, refill, maintenance', () => {
       for (const code of ['AMOUNT_TOO_LARGE', 'INSUFFICIENT_FUNDS', 'DAILY_LIMIT_EXCEEDED', 'CANNOT_DISPENSE', 'TOO_MANY_COINS']) {
         expect(withdraw422).toContain(code);
       }
+      for (const path of ['/machines', '/machines/{id}/transactions']) {
+        expect(doc.paths[path].get.parameters.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['limit', 'cursor']));
+      }
+      expect(doc.paths['/machines/{id}/maintenance'].post.requestBody.required).toBe(false);
       expect(doc.components.schemas.AtmWithdrawalView.required).toEqual(expect.arrayContaining(['transaction_id', 'dispensed']));
     });
   });

@@ -8,6 +8,7 @@ import { CashMovement } from '../transactions/ledger-entry.entity';
 import { LedgerService } from '../transactions/ledger.service';
 import { Cassette } from './cassette.entity';
 import type { DispensedPiece } from './dispense-plan';
+import { RefillDto } from './dto/cash-movement.dto';
 import { Machine } from './machine.entity';
 import { CashEventView, toInventoryView } from './machine.view';
 
@@ -122,7 +123,8 @@ export class CashInventoryService {
   }
 
   /** Adds pieces; allowed out of service (a technician refills a machine that is closed). */
-  refill(machineId: string, lines: readonly CashLine[]): Promise<CashEventView> {
+  refill(machineId: string, dto: RefillDto): Promise<CashEventView> {
+    const lines = toCashLines(dto.cassettes);
     return this.tx.run(async (em) => {
       const { cassettes } = await this.lock(em, machineId);
       const moved = this.addCash(cassettes, lines);

@@ -3,7 +3,7 @@ import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } fro
 import { ApiProblems } from '../common/api-problems.decorator';
 import { MachineIdPipe } from '../common/path-params';
 import { AtmService } from './atm.service';
-import { CashInventoryService, toCashLines } from './cash-inventory.service';
+import { CashInventoryService } from './cash-inventory.service';
 import { AtmDepositDto, AtmWithdrawalDto, RefillDto } from './dto/cash-movement.dto';
 import { EmptyBodyPipe } from './dto/empty-body.pipe';
 import { MachineParam } from './machines.controller';
@@ -28,7 +28,7 @@ export class MachineCashController {
   @ApiOkResponse({ type: CashEventView })
   @ApiProblems(400, [404, ['MACHINE_NOT_FOUND']], 413, 415, [422, ['UNKNOWN_DENOMINATION', 'CASSETTE_CAPACITY_EXCEEDED']])
   refill(@Param('id', MachineIdPipe) id: string, @Body() dto: RefillDto): Promise<CashEventView> {
-    return this.inventory.refill(id, toCashLines(dto.cassettes));
+    return this.inventory.refill(id, dto);
   }
 
   @Post(':id/maintenance')

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { Page, PageQueryDto } from '../common/pagination';
 import { MachineIdPipe } from '../common/path-params';
@@ -76,6 +76,8 @@ export class MachinesController {
   @Get(':id/transactions')
   @ApiOperation({ summary: "Page through the machine's ledger rows, newest first" })
   @MachineParam()
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
+  @ApiQuery({ name: 'cursor', required: false, description: "Opaque: the previous page's next_cursor", schema: { type: 'string' } })
   @ApiOkResponse({ type: TransactionPageView })
   @ApiProblems(400, [404, ['MACHINE_NOT_FOUND']])
   history(@Param('id', MachineIdPipe) id: string, @Query() page: PageQueryDto): Promise<Page<TransactionView>> {
