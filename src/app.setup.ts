@@ -2,7 +2,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { bodyErrorHandler, parseJsonBody, requestId, requireJsonBody, rejectHostileBody } from './common/http-body';
+import { answerUnparsableRequests, bodyErrorHandler, parseJsonBody, requestId, requireJsonBody, rejectHostileBody } from './common/http-body';
 import { documentIdempotency } from './idempotency/idempotency.openapi';
 
 /**
@@ -18,6 +18,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(parseJsonBody);
   app.use(rejectHostileBody);
   app.use(bodyErrorHandler(new NestLogger('HTTP')));
+  answerUnparsableRequests(app.getHttpServer());
   setupOpenApi(app);
   app.enableShutdownHooks();
 }

@@ -1,8 +1,11 @@
 import { Logger } from '@nestjs/common';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { DomainError } from './domain-error';
 import { sendProblem, toProblem } from './problem-details.filter';
+import { PROBLEM_CONTENT_TYPE, problemBody } from './problems';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
@@ -73,4 +76,30 @@ export function bodyErrorHandler(logger: Logger) {
     sendProblem(req, res, problem);
     logger.log({ req_id: req.id, method: req.method, url: req.originalUrl, statusCode: problem.body.status, code: problem.body.code }, 'request refused before routing');
   };
+}
+
+// Node's own answers for the parse errors that are not the request's shape.
+const NODE_CLIENT_ERRORS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n',
+  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
+};
+
+/**
+ * Requests Node's HTTP parser refuses (a raw non-ASCII byte in the path, a
+ * broken request line or header) never reach Express, and Node answers a bare
+ * `400 Bad Request`: answer problem+json like every other refusal (found by
+ * the reliability fuzzer). Registering the listener replaces Node's default,
+ * so its other answers are kept here.
+ */
+export function answerUnparsableRequests(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }) => {
+    if (socket.writable && !socket.bytesWritten) {
+      const id = randomUUID();
+      const body = JSON.stringify(problemBody('VALIDATION_FAILED', 'The request line or headers are not valid HTTP/1.1', [{ field: 'request', message: 'is not valid HTTP/1.1' }]));
+      socket.write(NODE_CLIENT_ERRORS[error.code ?? ''] ??
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`);
+    }
+    socket.destroy();
+  });
 }

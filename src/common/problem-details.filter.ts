@@ -42,6 +42,8 @@ export function toProblem(exception: unknown): Problem {
     const code = HTTP_CODES[exception.getStatus()] ?? (exception.getStatus() >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED');
     return { body: problemBody(code, exception.message, []) };
   }
+  const clientFault = clientFaultOf(exception);
+  if (clientFault) return { body: clientFault };
   if (isDatabaseUnavailable(exception)) {
     return {
       body: problemBody('SERVICE_UNAVAILABLE', 'The database is unreachable; retry later'),
@@ -49,6 +51,18 @@ export function toProblem(exception: unknown): Problem {
     };
   }
   return { body: problemBody('INTERNAL_ERROR', 'An unexpected error occurred') };
+}
+
+/**
+ * Errors body-parser raises with a 4xx `status` but no `type` we map: a body
+ * whose gzip/deflate/br encoding is corrupt (a zlib error). The client's
+ * fault, never a 500 (found by the reliability fuzzer).
+ */
+function clientFaultOf(exception: unknown): ProblemBody | null {
+  const status = (exception as { status?: unknown } | null)?.status;
+  if (typeof status !== 'number' || status < 400 || status > 499) return null;
+  if (status === 400) return problemBody('MALFORMED_JSON', 'The request body could not be decoded', []);
+  return problemBody(HTTP_CODES[status] ?? 'VALIDATION_FAILED', 'The request could not be read', []);
 }
 
 /** Writes a problem as `application/problem+json`; 5xx bodies carry the request id, nothing internal. */
