@@ -98,11 +98,12 @@ describe('machines: registry, inventory, refill, maintenance', () => {
   });
 
   describe('GET /machines', () => {
-    it('pages by machine_id, ascending, without gaps or repeats', async () => {
+    it('pages newest first, without gaps or repeats, also with 64-character ids', async () => {
       const prefix = uniqueMachineId('p');
-      const ids = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
-      for (const machine_id of ids.slice().reverse()) {
+      const ids = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`.padEnd(64, 'q')];
+      for (const machine_id of ids) {
         await expect(t.http().post('/machines').send({ machine_id, cassettes: [bill('10.00', 1)] })).resolves.toMatchObject({ status: 201 });
+        await new Promise((resolve) => setTimeout(resolve, 3));
       }
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -114,21 +115,7 @@ describe('machines: registry, inventory, refill, maintenance', () => {
         cursor = res.body.next_cursor;
       } while (cursor);
       expect(new Set(seen).size).toBe(seen.length);
-      expect(seen.filter((id) => id.startsWith(prefix))).toEqual(ids);
-    });
-
-    it('takes a cursor made from a 64-character machine id', async () => {
-      const long = uniqueMachineId('z').padEnd(64, 'q');
-      const after = `${long.slice(0, 63)}r`;
-      for (const machine_id of [long, after]) {
-        await expect(t.http().post('/machines').send({ machine_id, cassettes: [bill('10.00', 1)] })).resolves.toMatchObject({ status: 201 });
-      }
-      const before = Buffer.from(`v1:${long.slice(0, 63)}`).toString('base64url');
-      const page = await t.http().get('/machines').query({ limit: 1, cursor: before });
-      expect(page.body.items.map((m: { machine_id: string }) => m.machine_id)).toEqual([long]);
-      expect(page.body.next_cursor.length).toBeGreaterThan(64);
-      const next = await t.http().get('/machines').query({ limit: 1, cursor: page.body.next_cursor });
-      expect([next.status, next.body.items?.[0]?.machine_id]).toEqual([200, after]);
+      expect(seen.filter((id) => id.startsWith(prefix))).toEqual(ids.slice().reverse());
     });
 
     it.each([{ limit: 0 }, { limit: 201 }, { limit: 'x' }, { cursor: '!!' }, { cursor: Buffer.from('v1:bad id').toString('base64url') }, { cursor: 'abc' }])(

@@ -1,15 +1,16 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { validationError } from './domain-error';
 
 /** `?limit&cursor` of every list endpoint. */
 export class PageQueryDto {
-  /** Page size, 1–200. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50, description: 'Page size' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   limit?: number = 50;
 
-  /** Opaque cursor from the previous page's `next_cursor`. */
-  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'cursor must be a cursor returned by a previous page' })
+  @ApiPropertyOptional({ description: "Opaque: the previous page's `next_cursor`" })
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor returned by a previous page' })
   cursor?: string;
 }
 

@@ -1,11 +1,10 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { Page, PageQueryDto } from '../common/pagination';
 import { MachineIdPipe } from '../common/path-params';
 import { TransactionPageView, TransactionView } from '../transactions/transaction.view';
 import { CreateMachineDto } from './dto/create-machine.dto';
-import { MachinePageQueryDto } from './dto/machine-page-query.dto';
 import { UpdateMachineDto } from './dto/update-machine.dto';
 import { InventoryView, MachinePageView, MachineView, TotalView } from './machine.view';
 import { MachinesService } from './machines.service';
@@ -30,10 +29,10 @@ export class MachinesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Page through machines, ordered by machine_id (keyset)' })
+  @ApiOperation({ summary: 'Page through machines, newest first' })
   @ApiOkResponse({ type: MachinePageView })
   @ApiProblems(400)
-  list(@Query() page: MachinePageQueryDto): Promise<Page<MachineView>> {
+  list(@Query() page: PageQueryDto): Promise<Page<MachineView>> {
     return this.machines.list(page.limit ?? 50, page.cursor);
   }
 
@@ -76,8 +75,6 @@ export class MachinesController {
   @Get(':id/transactions')
   @ApiOperation({ summary: "Page through the machine's ledger rows, newest first" })
   @MachineParam()
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
-  @ApiQuery({ name: 'cursor', required: false, description: "Opaque: the previous page's next_cursor", schema: { type: 'string' } })
   @ApiOkResponse({ type: TransactionPageView })
   @ApiProblems(400, [404, ['MACHINE_NOT_FOUND']])
   history(@Param('id', MachineIdPipe) id: string, @Query() page: PageQueryDto): Promise<Page<TransactionView>> {

@@ -4,7 +4,6 @@ import { nowIso } from '../common/clock';
 import { DomainError, validationError } from '../common/domain-error';
 import { formatMoney, toMinorUnits } from '../common/money';
 import { decodeCursor, Page, toPage } from '../common/pagination';
-import { MACHINE_ID_PATTERN } from '../common/path-params';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -74,16 +73,19 @@ export class MachinesService {
     return machine;
   }
 
-  /** Keyset-paged by machine_id, ascending: stable under concurrent inserts. */
+  /** Newest first (API.md, "Pagination"), keyset on (created_at, machine_id): stable under concurrent inserts. */
   async list(limit: number, cursor?: string): Promise<Page<MachineView>> {
-    const after = decodeCursor(cursor);
-    if (after !== undefined && !MACHINE_ID_PATTERN.test(after)) throw validationError('cursor', 'is not a valid cursor');
+    const after = decodeMachineCursor(cursor);
     const rows = await this.tx.read((em) => {
-      const query = em.createQueryBuilder(Machine, 'm').orderBy('m.machine_id', 'ASC').limit(limit + 1);
-      if (after !== undefined) query.where('m.machine_id > :after', { after });
+      const query = em
+        .createQueryBuilder(Machine, 'm')
+        .orderBy('m.created_at', 'DESC')
+        .addOrderBy('m.machine_id', 'DESC')
+        .limit(limit + 1);
+      if (after) query.where('(m.created_at < :createdAt OR (m.created_at = :createdAt AND m.machine_id < :machineId))', after);
       return query.getMany();
     });
-    return toPage(rows, limit, toMachineView, (row) => row.machineId);
+    return toPage(rows, limit, toMachineView, (row) => `${row.createdAt}|${row.machineId}`);
   }
 
   async get(machineId: string): Promise<MachineView> {
@@ -136,4 +138,14 @@ export class MachinesService {
 
 function machineExists(machineId: string): DomainError {
   return new DomainError('MACHINE_EXISTS', `Machine ${machineId} already exists`);
+}
+
+const MACHINE_CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|([A-Za-z0-9_-]{1,64})$/;
+
+function decodeMachineCursor(cursor: string | undefined): { createdAt: string; machineId: string } | undefined {
+  const key = decodeCursor(cursor);
+  if (key === undefined) return undefined;
+  const match = MACHINE_CURSOR.exec(key);
+  if (!match) throw validationError('cursor', 'is not a valid cursor');
+  return { createdAt: match[1], machineId: match[2] };
 }
