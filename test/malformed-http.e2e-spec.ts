@@ -8,11 +8,15 @@ import { createTestApp, TestApp } from './helpers/test-app';
 const PROBLEM = /^application\/problem\+json/;
 
 /** Sends raw bytes and returns the raw answer (the HTTP parser refuses before Express sees anything). */
-function rawRequest(port: number, bytes: Buffer): Promise<string> {
+function rawRequest(port: number, bytes: Buffer, then?: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
-    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('data', (chunk) => {
+      // `then` goes out once the first answer is in: the keep-alive case.
+      if (chunks.length === 0 && then) socket.write(then);
+      chunks.push(chunk);
+    });
     socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
     socket.on('error', reject);
   });
@@ -67,5 +71,14 @@ describe('requests broken below the JSON level → 4xx problem+json, never a 500
     expect(head).toMatch(/content-type: application\/problem\+json/i);
     expect(head).toMatch(/x-request-id: [0-9a-f-]{36}/i);
     expect(JSON.parse(body)).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  });
+
+  it('… also on a keep-alive connection that already served a request, and without a body for HEAD', async () => {
+    const port = await listening();
+    const first = `GET /healthz/live HTTP/1.1\r\nHost: x\r\n\r\n`;
+    const answer = await rawRequest(port, Buffer.from(first), Buffer.from(`GET /accounts/\xff HTTP/1.1\r\nHost: x\r\n\r\n`, 'latin1'));
+    expect(answer).toMatch(/^HTTP\/1\.1 200 [\s\S]*HTTP\/1\.1 400 [\s\S]*"code":"VALIDATION_FAILED"/);
+    const head = await rawRequest(port, Buffer.from(`HEAD /\xe9 HTTP/1.1\r\nHost: x\r\n\r\n`, 'latin1'));
+    expect(head).toMatch(/^HTTP\/1\.1 400 [^]*\r\n\r\n$/);
   });
 });

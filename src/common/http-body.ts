@@ -89,17 +89,23 @@ const NODE_CLIENT_ERRORS: Record<string, string> = {
  * broken request line or header) never reach Express, and Node answers a bare
  * `400 Bad Request`: answer problem+json like every other refusal (found by
  * the reliability fuzzer). Registering the listener replaces Node's default,
- * so its other answers are kept here.
+ * so its other answers, and its care not to write into a response already
+ * under way on a keep-alive socket, are kept here.
  */
 export function answerUnparsableRequests(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }) => {
-    if (socket.writable && !socket.bytesWritten) {
-      const id = randomUUID();
-      const body = JSON.stringify(problemBody('VALIDATION_FAILED', 'The request line or headers are not valid HTTP/1.1', [{ field: 'request', message: 'is not valid HTTP/1.1' }]));
-      socket.write(NODE_CLIENT_ERRORS[error.code ?? ''] ??
-        `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`);
-    }
-    socket.destroy();
+  type ClientSocket = Duplex & { _httpMessage?: { headersSent?: boolean } | null };
+  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: ClientSocket) => {
+    if (socket.writable && !socket._httpMessage?.headersSent) socket.end(clientErrorAnswer(error));
+    else socket.destroy();
   });
+}
+
+function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): string {
+  const known = NODE_CLIENT_ERRORS[error.code ?? ''];
+  if (known) return known;
+  const body = JSON.stringify(problemBody('VALIDATION_FAILED', 'The request line or headers are not valid HTTP/1.1', [{ field: 'request', message: 'is not valid HTTP/1.1' }]));
+  // An answer to HEAD has no body, even this one.
+  const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+  return `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `X-Request-Id: ${randomUUID()}\r\nConnection: close\r\n\r\n${head ? '' : body}`;
 }
