@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { ACCOUNT_NUMBER_PATTERN } from '../../common/path-params';
 import { IsMoney } from '../../common/validation';
 
@@ -13,14 +13,15 @@ export class CreateAccountDto {
   @IsOptional() @IsString() @Length(1, 200)
   holder_name?: string | null;
 
+  // ValidateIf, not IsOptional: IsOptional lets null through, and null is no amount.
   /** Opening balance, written to the ledger as a deposit. */
   @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '100.00' }, { type: 'number', example: 100 }] })
-  @IsOptional() @IsMoney({ allowZero: true })
+  @ValidateIf((dto: CreateAccountDto) => dto.initial_deposit !== undefined) @IsMoney({ allowZero: true })
   initial_deposit?: string | number;
 
   /** How far below zero the balance may go; default `DEFAULT_OVERDRAFT_LIMIT`. */
   @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '0.00' }, { type: 'number' }] })
-  @IsOptional() @IsMoney({ allowZero: true })
+  @ValidateIf((dto: CreateAccountDto) => dto.overdraft_limit !== undefined) @IsMoney({ allowZero: true })
   overdraft_limit?: string | number;
 
   /** Per UTC day, teller + ATM withdrawals; null: no limit. Default `DEFAULT_DAILY_WITHDRAWAL_LIMIT`. */
