@@ -20,7 +20,6 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(bodyErrorHandler(new NestLogger('HTTP')));
   answerUnparsableRequests(app.getHttpServer());
   setupOpenApi(app);
-  app.enableShutdownHooks();
 }
 
 function setupOpenApi(app: NestExpressApplication): void {

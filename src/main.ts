@@ -11,13 +11,25 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   configureApp(app);
   const config = app.get(AppConfig);
-  // On SIGTERM Nest stops accepting connections, lets in-flight requests
-  // finish and closes the database; this bounds how long that may take.
+  // SIGTERM/SIGINT: stop accepting connections, let in-flight requests
+  // finish, run the shutdown hooks (pruner, database pool), exit 0. A
+  // shutdown that takes longer than SHUTDOWN_TIMEOUT_MS exits 1.
+  const logger = app.get(Logger);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref());
+    process.once(signal, () => {
+      logger.log(`${signal}: shutting down`, 'Bootstrap');
+      setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(error, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
   }
   await app.listen(config.port);
-  app.get(Logger).log(`ATM server listening on port ${config.port} (${config.dbType})`, 'Bootstrap');
+  logger.log(`ATM server listening on port ${config.port} (${config.dbType})`, 'Bootstrap');
 }
 
 void bootstrap();
