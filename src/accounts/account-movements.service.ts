@@ -6,6 +6,7 @@ import { formatMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
 import { NewLedgerEntry, LedgerService } from '../transactions/ledger.service';
+import { serializeCash } from '../transactions/transaction.view';
 import { Account } from './account.entity';
 
 /** What a movement writes to the ledger besides the account, amount and balance. */
@@ -15,6 +16,30 @@ export interface MovementResult {
   balance: bigint;
   transactionId: number;
 }
+
+// Every check of assertActive + assertCanDebit, as one WHERE: the row is
+// updated only when the debit would be allowed (same rules, same order).
+const DEBIT_WHERE = `account_number = :account AND status = 'active' AND balance - :amount >= -overdraft_limit`;
+const DAILY_LIMIT_WHERE = `(daily_withdrawal_limit IS NULL OR
+  (CASE WHEN withdrawn_on = :day THEN withdrawn_today ELSE 0 END) + :amount <= daily_withdrawal_limit)`;
+const DAILY_LIMIT_SET = `, withdrawn_today = CASE WHEN withdrawn_on = :day THEN withdrawn_today + :amount ELSE :amount END, withdrawn_on = :day`;
+const debitSql = (daily: boolean, returning: string) =>
+  `UPDATE accounts SET balance = balance - :amount, updated_at = :now${daily ? DAILY_LIMIT_SET : ''}
+  WHERE ${DEBIT_WHERE}${daily ? ` AND ${DAILY_LIMIT_WHERE}` : ''} RETURNING ${returning}`;
+// Postgres: the conditional debit and its ledger row in ONE statement (a
+// data-modifying CTE), so the row lock lasts one statement, not a transaction.
+const LEDGER_INSERT = `INSERT INTO ledger_entries (type, account_number, machine_id, amount, balance_after, transfer_id,
+  counterparty_account, cash, reference, created_at)`;
+const pgDebitSql = (daily: boolean) => `WITH debited AS (${debitSql(daily, 'account_number, balance')})
+${LEDGER_INSERT} SELECT :type, account_number, CAST(:machine_id AS varchar), -CAST(:amount AS bigint), balance,
+  CAST(:transfer_id AS varchar), CAST(:counterparty AS varchar), CAST(:cash AS text), CAST(:reference AS varchar), :now
+FROM debited RETURNING id, balance_after`;
+const SQL = {
+  pgDebit: pgDebitSql(false),
+  pgDebitDaily: pgDebitSql(true),
+  sqliteDebit: debitSql(false, 'balance'),
+  sqliteDebitDaily: debitSql(true, 'balance'),
+};
 
 /**
  * The building blocks of every money movement, used inside the caller's
@@ -72,6 +97,35 @@ export class AccountMovementsService {
     }
   }
 
+  /**
+   * The fast path of a debit: applies it and writes its ledger row when every
+   * check of assertActive + assertCanDebit would pass, without a prior locked
+   * read; null when any check fails (or the account does not exist), having
+   * changed nothing: the caller then takes the locked path, which names the
+   * refusal in the contract's order (or succeeds, if the row changed since).
+   * Postgres: one statement (run it through `TransactionRunner.runStatement`).
+   */
+  async tryDebit(em: EntityManager, accountNumber: string, amount: bigint, entry: MovementEntry, countsTowardDailyLimit: boolean, now: string): Promise<MovementResult | null> {
+    const params = { account: accountNumber, amount, now, day: utcDay(now) };
+    if (this.tx.dialect === 'postgres') {
+      const rows = await query<{ id: unknown; balance_after: unknown }>(em, countsTowardDailyLimit ? SQL.pgDebitDaily : SQL.pgDebit, {
+        ...params,
+        type: entry.type,
+        machine_id: entry.machineId ?? null,
+        transfer_id: entry.transferId ?? null,
+        counterparty: entry.counterpartyAccount ?? null,
+        cash: serializeCash(entry.cash),
+        reference: entry.reference ?? null,
+      });
+      return rows.length === 0 ? null : { balance: BigInt(rows[0].balance_after as string), transactionId: Number(rows[0].id) };
+    }
+    const rows = await query<{ balance: unknown }>(em, countsTowardDailyLimit ? SQL.sqliteDebitDaily : SQL.sqliteDebit, params);
+    if (rows.length === 0) return null;
+    const balance = BigInt(rows[0].balance as bigint);
+    const transactionId = await this.ledger.append(em, { ...entry, accountNumber, amount: -amount, balanceAfter: balance, createdAt: now });
+    return { balance, transactionId };
+  }
+
   /** Applies a checked debit (amount > 0) and writes its ledger row. */
   async debit(em: EntityManager, account: Account, amount: bigint, entry: MovementEntry, countsTowardDailyLimit: boolean, now: string): Promise<MovementResult> {
     const changes: Partial<Account> = { balance: account.balance - amount, updatedAt: now };
@@ -98,6 +152,11 @@ export class AccountMovementsService {
     });
     return { balance: account.balance, transactionId };
   }
+}
+
+async function query<T>(em: EntityManager, sql: string, params: Record<string, unknown>): Promise<T[]> {
+  const [text, bound] = em.connection.driver.escapeQueryWithParameters(sql, params);
+  return (await em.query(text, bound)) as T[];
 }
 
 function withdrawnOn(account: Account, now: string): bigint {

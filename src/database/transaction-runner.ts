@@ -43,6 +43,27 @@ export class TransactionRunner {
     return this.dialect === 'postgres' ? this.runPostgres(work) : this.runSqlite(work);
   }
 
+  /**
+   * Runs `work` atomically with the fewest round trips. On Postgres outside a
+   * transaction `work` gets an autocommit manager and MUST issue exactly one
+   * statement (a single statement is its own transaction: no BEGIN/COMMIT, and
+   * a row lock it takes lasts only while the statement runs). Inside a
+   * caller's transaction it joins it; on SQLite it is `run`.
+   */
+  async runStatement<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const current = this.ambient.getStore();
+    if (current) return work(current);
+    if (this.dialect !== 'postgres') return this.runSqlite(work);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work(this.dataSource.manager);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
+        await sleep(Math.random() * 5 * attempt);
+      }
+    }
+  }
+
   /** Reads outside a transaction (inside the caller's, if any); serialised on SQLite. */
   read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const manager = this.ambient.getStore() ?? this.dataSource.manager;
