@@ -5,9 +5,26 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cpuBetween, cpuSecondsOfStat, snapshotCpu } from './cpu-usage';
 import { ACCOUNTS, HOT_ACCOUNT } from './fixtures';
 
 const run = promisify(execFile);
+
+// pgbench's own CPU: the wrapping shell's stat after waiting for it (cutime/cstime).
+const WRAPPER = 'pgbench "$@"; rc=$?; echo "STAT $(cat /proc/$$/stat)" >&2; exit $rc';
+
+/** Runs pgbench, measuring the CPU of the Postgres backends and of pgbench itself meanwhile. */
+function measured(args: string[]): Promise<{ stdout: string; postgres: number; client: number }> {
+  const before = snapshotCpu([], 0);
+  return new Promise((resolve, reject) => {
+    execFile('sh', ['-c', WRAPPER, 'sh', ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`pgbench failed: ${stderr.trim()}`));
+      const used = cpuBetween(before, snapshotCpu([], 0));
+      const stat = /^STAT (.*)$/m.exec(stderr)?.[1];
+      resolve({ stdout, postgres: used.postgres, client: stat ? cpuSecondsOfStat(stat) : NaN });
+    });
+  });
+}
 
 export interface PgbenchResult {
   label: string;
@@ -17,6 +34,8 @@ export interface PgbenchResult {
   p99Ms: number;
   transactions: number;
   failed: number;
+  /** CPU seconds per 1,000 transactions. */
+  cpuPerThousand: { postgres: number; pgbench: number };
 }
 
 function script(accountExpr: string, setup: string): string {
@@ -68,16 +87,21 @@ export async function runPgbench(
   const file = join(dir, 'script.sql');
   writeFileSync(file, SCRIPTS[label]());
   const base = ['-n', '-c', String(opts.clients), '-j', '2', '-M', mode, '-f', file, dbUrl];
-  if (opts.warmupSeconds > 0) await run('pgbench', ['-T', String(opts.warmupSeconds), ...base]);
+  if (opts.warmupSeconds > 0) await run('pgbench', ['-T', String(opts.warmupSeconds), ...base]).catch((error: { stderr?: string }) => {
+    throw new Error(`pgbench failed: ${error.stderr ?? String(error)}`);
+  });
   const logDir = join(dir, 'log');
   mkdirSync(logDir);
-  const { stdout } = await run('pgbench', ['-T', String(opts.seconds), '-l', `--log-prefix=${join(logDir, 'tx')}`, ...base], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout, postgres, client } = await measured(['-T', String(opts.seconds), '-l', `--log-prefix=${join(logDir, 'tx')}`, ...base]);
   const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1] ?? NaN);
   const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1] ?? NaN);
   const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
   const latencies = readLatencies(logDir);
   rmSync(logDir, { recursive: true, force: true });
-  return { label, mode, tps, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), transactions, failed };
+  const per = (seconds: number) => Math.round((seconds / Math.max(1, transactions)) * 1e6) / 1000;
+  process.stderr.write(`  pgbench ${label} ${mode}: ${tps.toFixed(0)} tps cpu-s/1k pg ${per(postgres)} pgbench ${per(client)}\n`);
+  return {
+    label, mode, tps, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), transactions, failed,
+    cpuPerThousand: { postgres: per(postgres), pgbench: per(client) },
+  };
 }

@@ -42,7 +42,7 @@ async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<
 }
 
 /** The process and all its descendants (a cluster's workers count too). */
-function processTree(pid: number): number[] {
+export function processTree(pid: number): number[] {
   const all = [pid];
   for (let i = 0; i < all.length; i++) {
     try {
