@@ -63,6 +63,24 @@ describe('Idempotency-Key', () => {
       await expect(balanceAndLedger(t, n)).resolves.toMatchObject({ balance: 9900n, rows: 2 });
     });
 
+    it('replays the stored success even when the request would now be refused', async () => {
+      const n = await openAccount(t, '10.00');
+      const key = newKey();
+      const spent = await post(`/accounts/${n}/withdraw`, { amount: '10.00' }, key);
+      expect(spent.status).toBe(200);
+      const again = await post(`/accounts/${n}/withdraw`, { amount: '10.00' }, key);
+      expect([again.status, again.headers['idempotent-replayed'], again.text]).toEqual([200, 'true', spent.text]);
+      expect((await t.http().patch(`/accounts/${n}`).send({ status: 'frozen' })).status).toBe(200);
+      const frozen = await post(`/accounts/${n}/withdraw`, { amount: '10.00' }, key);
+      expect([frozen.status, frozen.text]).toEqual([200, spent.text]);
+      const number = `idem${Date.now().toString(36)}${process.pid}`;
+      const openKey = newKey();
+      const opened = await post('/accounts', { account_number: number }, openKey);
+      const reopened = await post('/accounts', { account_number: number }, openKey);
+      expect([reopened.status, reopened.headers['idempotent-replayed'], reopened.text]).toEqual([201, 'true', opened.text]);
+      await expect(balanceAndLedger(t, n)).resolves.toEqual({ balance: 0n, ledger: 0n, rows: 2 });
+    });
+
     it('leaves requests without a key, and non-POST requests, alone', async () => {
       const n = await openAccount(t, '0.00');
       await post(`/accounts/${n}/deposit`, { amount: 1 });
@@ -89,6 +107,17 @@ describe('Idempotency-Key', () => {
       expect(otherPath.status).toBe(422);
       expect(otherPath.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
       await expect(balanceAndLedger(t, n)).resolves.toEqual({ balance: 11000n, ledger: 11000n, rows: 2 });
+    });
+
+    it('answers KEY_REUSED before validating the other body, and before its business refusal', async () => {
+      const n = await openAccount(t, '5.00');
+      const key = newKey();
+      expect((await post(`/accounts/${n}/deposit`, { amount: '1.00' }, key)).status).toBe(200);
+      const invalid = await post(`/accounts/${n}/deposit`, { amount: 'lots' }, key);
+      expect([invalid.status, invalid.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+      const refused = await post(`/accounts/${n}/withdraw`, { amount: '99.00' }, key);
+      expect([refused.status, refused.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+      await expect(balanceAndLedger(t, n)).resolves.toEqual({ balance: 600n, ledger: 600n, rows: 2 });
     });
   });
 

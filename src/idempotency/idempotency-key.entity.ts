@@ -2,9 +2,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { intTransformer } from '../database/bigint.transformer';
 
 /**
- * One Idempotency-Key and the response it produced. A row only ever becomes
- * visible to others completed: it is claimed and filled in by the same
- * transaction as the request's effect (see IdempotencyInterceptor).
+ * One Idempotency-Key and the response it produced, inserted by the same
+ * transaction as the request's effect (see IdempotencyInterceptor): a row
+ * exists only for a request that finished.
  */
 @Entity('idempotency_keys')
 @Index('idx_idempotency_keys_created', ['createdAt'])
@@ -20,8 +20,8 @@ export class IdempotencyKey {
   @Column({ type: 'varchar', length: 64 })
   fingerprint: string;
 
-  @Column({ type: 'integer', nullable: true, default: null, transformer: intTransformer })
-  status: number | null;
+  @Column({ type: 'integer', transformer: intTransformer })
+  status: number;
 
   @Column({ name: 'content_type', type: 'varchar', length: 64, nullable: true, default: null })
   contentType: string | null;

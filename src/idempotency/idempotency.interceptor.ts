@@ -18,14 +18,26 @@ const NEVER_STORED_CODES = new Set(['IDEMPOTENCY_IN_PROGRESS', 'IDEMPOTENCY_KEY_
 
 type Outcome = { fresh: true; body: unknown } | { fresh: false; stored: StoredKey };
 
+/** Thrown inside the transaction to roll back a run whose key was already live. */
+class Superseded extends Error {
+  constructor(readonly stored: StoredKey) {
+    super('Idempotency-Key stored by a concurrent duplicate');
+  }
+}
+
 /**
- * Every POST with an Idempotency-Key is applied at most once per key. The key
- * is claimed, the handler runs and its response is stored in ONE transaction
- * (the service's own `tx.run` joins it), so the effect and the stored response
- * commit together or not at all; a killed process's transaction is rolled
- * back by the database, leaving no "in progress" state behind. A duplicate
- * waits for the first to end (SQLite: the runner's lock; Postgres: the key's
- * primary key) and then replays its stored response.
+ * Every POST with an Idempotency-Key is applied at most once per key. The
+ * handler runs and its response is stored under the key in ONE transaction
+ * (the service's own `tx.run` joins it), so the effect and the stored
+ * response commit together or not at all; a killed process's transaction is
+ * rolled back by the database, leaving no "in progress" state behind.
+ *
+ * The store is the only extra statement on the way to a fresh answer: when
+ * the key is already live (a retry, or a duplicate that committed first —
+ * on Postgres the insert waits on the primary key for it) the store returns
+ * that key, this run is rolled back, and the stored response is replayed.
+ * Handlers must therefore keep every effect inside the transaction, which
+ * crash safety demands anyway.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -56,23 +68,31 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async runOnce(request: KeyedRequest, status: number, next: CallHandler): Promise<Outcome> {
     try {
       return await this.tx.run(async (em): Promise<Outcome> => {
-        const stored = await this.store.claim(em, request, null, nowIso(), this.cutoff());
-        if (stored) return { fresh: false, stored };
         // handle() inside run: the handler's async context is bound here, so
         // its own tx.run joins this transaction (and a retry re-runs it here).
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        await this.store.complete(em, request, successResponse(status, body));
+        const stored = await this.store.store(em, request, successResponse(status, body), nowIso(), this.cutoff());
+        if (stored) throw new Superseded(stored);
         return { fresh: true, body };
       });
     } catch (error) {
-      const refusal = storableRefusal(error);
-      if (!refusal) throw error;
-      // The refusal's transaction rolled back (nothing applied); store it in
-      // a short one of its own. If a duplicate stored first, answer as it did.
-      const stored = await this.tx.run((em) => this.store.claim(em, request, refusal, nowIso(), this.cutoff()));
-      if (stored?.response && stored.fingerprint === request.fingerprint) return { fresh: false, stored };
+      if (error instanceof Superseded) return { fresh: false, stored: error.stored };
+      const stored = await this.afterFailure(request, error);
+      if (stored?.response || (stored && stored.fingerprint !== request.fingerprint)) return { fresh: false, stored };
       throw error;
     }
+  }
+
+  /**
+   * The handler failed and its transaction rolled back: nothing applied. A
+   * live key answers instead (replay or KEY_REUSED); otherwise a business
+   * refusal is stored, in a short transaction of its own.
+   */
+  private async afterFailure(request: KeyedRequest, error: unknown): Promise<StoredKey | null> {
+    const refusal = storableRefusal(error);
+    // Not storable (400, 5xx): only look; if even that fails, the original error stands.
+    if (!refusal) return this.tx.run((em) => this.store.find(em, request, this.cutoff())).catch(() => null);
+    return this.tx.run((em) => this.store.store(em, request, refusal, nowIso(), this.cutoff()));
   }
 
   /** Keys created at or before this instant are expired: unknown, and prunable. */

@@ -20,11 +20,11 @@ export interface KeyedRequest {
   fingerprint: string;
 }
 
-// Claim = insert, or take over a row older than the cutoff (an expired key is
-// unknown). On Postgres a second claim of the same key blocks on the primary
-// key until the first transaction ends: it then conflicts (no row returned)
-// or, if the first rolled back, claims the key itself.
-const CLAIM_SQL = `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, status, content_type, body, created_at)
+// Insert, or take over a row older than the cutoff (an expired key is
+// unknown). On Postgres an insert of a key another open transaction has just
+// inserted blocks on the primary key until that transaction ends: it then
+// conflicts (no row returned), or succeeds if the other rolled back.
+const STORE_SQL = `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, status, content_type, body, created_at)
 VALUES (:scope, :key, :fingerprint, :status, :content_type, :body, :created_at)
 ON CONFLICT (scope, idempotency_key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
   content_type = excluded.content_type, body = excluded.body, created_at = excluded.created_at
@@ -32,8 +32,6 @@ WHERE idempotency_keys.created_at <= :cutoff
 RETURNING idempotency_key`;
 const FIND_SQL = `SELECT fingerprint, status, content_type, body FROM idempotency_keys
 WHERE scope = :scope AND idempotency_key = :key AND created_at > :cutoff`;
-const COMPLETE_SQL = `UPDATE idempotency_keys SET status = :status, content_type = :content_type, body = :body
-WHERE scope = :scope AND idempotency_key = :key`;
 const PRUNE_SQL = `DELETE FROM idempotency_keys WHERE (scope, idempotency_key) IN (
   SELECT scope, idempotency_key FROM idempotency_keys WHERE created_at <= :cutoff LIMIT :limit)
 RETURNING idempotency_key`;
@@ -47,28 +45,27 @@ interface KeyRow {
 
 /**
  * The idempotency_keys table, always used inside the caller's transaction.
- * Raw SQL keeps a keyed request to two statements (claim, complete) and the
- * same text runs on Postgres and SQLite (≥ 3.35: upsert with RETURNING).
+ * Raw SQL: a fresh keyed request costs one statement (store), and the same
+ * text runs on Postgres and SQLite (≥ 3.35: upsert with RETURNING).
  */
 @Injectable()
 export class IdempotencyStore {
-  /**
-   * Claims the key for this request, storing `response` with it when given
-   * (a refusal stored after the fact). Returns null when claimed, else the
-   * live key another request holds.
-   */
-  async claim(em: EntityManager, request: KeyedRequest, response: StoredResponse | null, now: string, cutoff: string): Promise<StoredKey | null> {
-    const claimed = await query(em, CLAIM_SQL, { ...params(request), ...columns(response), created_at: now, cutoff });
-    if (claimed.length > 0) return null;
+  /** The live (unexpired) key, or null when the key is unknown. */
+  async find(em: EntityManager, request: KeyedRequest, cutoff: string): Promise<StoredKey | null> {
     const [row] = await query<KeyRow>(em, FIND_SQL, { ...params(request), cutoff });
-    // Gone between the two statements (expired that very millisecond): a
-    // retry will claim it; answer as if it were still running.
-    if (!row) return { fingerprint: request.fingerprint, response: null };
-    return { fingerprint: row.fingerprint, response: toResponse(row) };
+    return row ? { fingerprint: row.fingerprint, response: toResponse(row) } : null;
   }
 
-  async complete(em: EntityManager, request: KeyedRequest, response: StoredResponse): Promise<void> {
-    await query(em, COMPLETE_SQL, { ...params(request), ...columns(response) });
+  /**
+   * Stores this request's response under its key unless a live key is there
+   * already. Returns null when stored, else the key another request holds.
+   */
+  async store(em: EntityManager, request: KeyedRequest, response: StoredResponse, now: string, cutoff: string): Promise<StoredKey | null> {
+    const stored = await query(em, STORE_SQL, { ...params(request), ...columns(response), created_at: now, cutoff });
+    if (stored.length > 0) return null;
+    // Gone between the two statements (expired that very millisecond): a
+    // retry will store it; answer as if it were still running.
+    return (await this.find(em, request, cutoff)) ?? { fingerprint: request.fingerprint, response: null };
   }
 
   /** Deletes up to `limit` keys created at or before `cutoff`; returns how many. */
@@ -81,8 +78,8 @@ function params(request: KeyedRequest) {
   return { scope: request.scope, key: request.key, fingerprint: request.fingerprint };
 }
 
-function columns(response: StoredResponse | null) {
-  return { status: response?.status ?? null, content_type: response?.contentType ?? null, body: response?.body ?? null };
+function columns(response: StoredResponse) {
+  return { status: response.status, content_type: response.contentType, body: response.body };
 }
 
 function toResponse(row: KeyRow): StoredResponse | null {
