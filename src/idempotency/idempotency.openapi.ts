@@ -57,6 +57,7 @@ function documentOperation(operation: OperationObject): void {
       description: 'Problem details; code:',
       content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemView) } } },
     };
+    if (response.description.includes(added.code)) continue;
     const separator = response.description.endsWith(':') ? ' ' : ', ';
     response.description = `${response.description}${separator}${added.code} (${added.note})`;
     if (added.headers) response.headers = { ...response.headers, ...added.headers };
