@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { balanceAndLedger, openAccount } from './helpers/bank';
-import { createTestApp, param, TestApp } from './helpers/test-app';
+import { createTestApp, isPostgres, param, TestApp } from './helpers/test-app';
 
 const KEY = 'Idempotency-Key';
 const newKey = () => `k-${randomUUID()}`;
@@ -161,6 +161,37 @@ describe('Idempotency-Key', () => {
       const malformed = await t.http().post(`/accounts/${n}/deposit`).set(KEY, newKey()).set('content-type', 'application/json').send('{"amount":');
       expect(malformed.status).toBe(400);
       await expect(balanceAndLedger(t, n)).resolves.toMatchObject({ balance: 1000n, rows: 1 });
+    });
+  });
+
+  describe('a 5xx', () => {
+    // A trigger that fails ledger inserts for one account: a server error in mid-request.
+    const failLedgerFor = async (account: string, on: boolean) => {
+      const name = `idem_fail_${account.replace(/[^a-z0-9]/gi, '_')}`;
+      if (isPostgres()) {
+        if (!on) {
+          await t.sql(`DROP TRIGGER ${name} ON ledger_entries`);
+          await t.sql(`DROP FUNCTION ${name}()`);
+          return;
+        }
+        await t.sql(`CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF NEW.account_number = '${account}' THEN RAISE EXCEPTION 'injected'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+        await t.sql(`CREATE TRIGGER ${name} BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+      } else if (on) {
+        await t.sql(`CREATE TRIGGER ${name} BEFORE INSERT ON ledger_entries WHEN NEW.account_number = '${account}' BEGIN SELECT RAISE(ABORT, 'injected'); END`);
+      } else {
+        await t.sql(`DROP TRIGGER ${name}`);
+      }
+    };
+
+    it('is not stored: nothing was applied, and the retry proceeds', async () => {
+      const n = await openAccount(t, '0.00');
+      const key = newKey();
+      await failLedgerFor(n, true);
+      const failed = await Promise.resolve(post(`/accounts/${n}/deposit`, { amount: '3.00' }, key)).finally(() => failLedgerFor(n, false));
+      expect([failed.status, failed.body.code]).toEqual([500, 'INTERNAL_ERROR']);
+      const retried = await post(`/accounts/${n}/deposit`, { amount: '3.00' }, key);
+      expect([retried.status, retried.headers['idempotent-replayed']]).toEqual([200, undefined]);
+      await expect(balanceAndLedger(t, n)).resolves.toEqual({ balance: 300n, ledger: 300n, rows: 1 });
     });
   });
 

@@ -8,6 +8,7 @@ import { DomainError } from '../common/domain-error';
 import { toProblem, VerbatimResponse } from '../common/problem-details.filter';
 import { PROBLEM_CONTENT_TYPE } from '../common/problems';
 import { AppConfig } from '../config/app-config';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { parseIdempotencyKey, requestFingerprint } from './idempotency-key';
 import { IdempotencyStore, KeyedRequest, StoredKey, StoredResponse } from './idempotency.store';
@@ -78,7 +79,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     } catch (error) {
       if (error instanceof Superseded) return { fresh: false, stored: error.stored };
       const stored = await this.afterFailure(request, error);
-      if (stored?.response || (stored && stored.fingerprint !== request.fingerprint)) return { fresh: false, stored };
+      if (stored) return { fresh: false, stored };
       throw error;
     }
   }
@@ -89,9 +90,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * refusal is stored, in a short transaction of its own.
    */
   private async afterFailure(request: KeyedRequest, error: unknown): Promise<StoredKey | null> {
+    if (isDatabaseUnavailable(error)) return null;
     const refusal = storableRefusal(error);
     // Not storable (400, 5xx): only look; if even that fails, the original error stands.
     if (!refusal) return this.tx.run((em) => this.store.find(em, request, this.cutoff())).catch(() => null);
+    // If storing fails the client gets a 5xx: nothing was applied, so a retry may proceed.
     return this.tx.run((em) => this.store.store(em, request, refusal, nowIso(), this.cutoff()));
   }
 
