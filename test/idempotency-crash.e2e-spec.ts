@@ -2,18 +2,16 @@
 // SIGKILLed while keyed deposits and withdrawals are in flight, restarts on
 // the same database next to a second process, and every request is retried
 // with its key. Each must have been applied exactly once.
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
+import { buildServer, ServerProcess } from './helpers/server-process';
 import { isPostgres } from './helpers/test-app';
 
-const ROOT = resolve(__dirname, '..');
 const ACCOUNTS = 4;
 const OPS = 400;
 const WORKERS = 24;
@@ -24,49 +22,6 @@ interface Op { key: string; account: string; kind: 'deposit' | 'withdraw'; amoun
 type Answer = { status: number; text: string; replayed: boolean } | 'lost' | 'unsent';
 
 const cents = (money: string) => BigInt(money.replace('.', ''));
-
-function buildServer(): string {
-  // Private output dir (not dist/, which `nest build` empties): inside
-  // node_modules so the compiled files resolve the project's packages.
-  const out = join(ROOT, 'node_modules', '.cache', `idempotency-crash-${process.pid}-${randomUUID().slice(0, 8)}`);
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--noCheck', '--outDir', out], { stdio: 'pipe' });
-  return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer().once('error', fail).listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-}
-
-class ServerProcess {
-  private constructor(readonly url: string, readonly child: ChildProcess) {}
-
-  static async start(main: string, env: Record<string, string>, logFile: string): Promise<ServerProcess> {
-    const port = await freePort();
-    const child = spawn(process.execPath, [main], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = createWriteStream(logFile, { flags: 'a' });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    const server = new ServerProcess(`http://127.0.0.1:${port}`, child);
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(100)) {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see ${logFile}`);
-      if (await fetch(`${server.url}/healthz`).then((r) => r.ok, () => false)) return server;
-    }
-    child.kill('SIGKILL');
-    throw new Error(`server not healthy in 20 s; see ${logFile}`);
-  }
-
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((done) => this.child.once('exit', done));
-    this.child.kill(signal);
-    await exited;
-  }
-}
 
 async function send(url: string, path: string, body: object, key?: string): Promise<Answer> {
   try {
@@ -136,17 +91,14 @@ function makeOps(accounts: string[]): Op[] {
 
 describe('Idempotency-Key across a crash (SIGKILL, restart, retry)', () => {
   const work = mkdtempSync(join(tmpdir(), 'atm-idem-crash-'));
-  const logFile = join(work, 'server.log');
   const servers: ServerProcess[] = [];
-  let main = '';
-  let buildDir = '';
+  let build: ReturnType<typeof buildServer> | undefined;
   let env: Record<string, string>;
   let adminUrl = '';
   let database = '';
 
   beforeAll(async () => {
-    buildDir = buildServer();
-    main = join(buildDir, 'src', 'main.js');
+    build = buildServer();
     env = { LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', DB_MIGRATIONS_RUN: 'true', NODE_ENV: 'test', LOG_PRETTY: 'false' };
     if (isPostgres()) {
       adminUrl = process.env.TEST_DATABASE_URL as string;
@@ -165,7 +117,7 @@ describe('Idempotency-Key across a crash (SIGKILL, restart, retry)', () => {
 
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop('SIGKILL')));
-    if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+    build?.remove();
     if (database) {
       const admin = new Client({ connectionString: adminUrl });
       await admin.connect();
@@ -176,7 +128,7 @@ describe('Idempotency-Key across a crash (SIGKILL, restart, retry)', () => {
   });
 
   const start = async (extra: Record<string, string> = {}) => {
-    const server = await ServerProcess.start(main, { ...env, ...extra }, logFile);
+    const server = await ServerProcess.start((build as { main: string }).main, { ...env, ...extra });
     servers.push(server);
     return server;
   };
