@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { nowIso } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { formatMoney, toMinorUnits } from '../common/money';
@@ -37,11 +38,7 @@ export class AtmService {
     const amount = toMinorUnits(dto.amount);
     this.movements.assertWithinMaximum(amount);
     return this.tx.run(async (em) => {
-      await this.inventory.assertExists(em, machineId);
-      const account = (await this.movements.lock(em, [dto.account_number])).get(dto.account_number) as Account;
-      const { machine, cassettes } = await this.inventory.lock(em, machineId);
-      this.inventory.assertInService(machine);
-      this.movements.assertActive(account);
+      const { account, cassettes } = await this.lockForCash(em, machineId, dto.account_number);
       if (amount > this.config.maxAtmWithdrawal) {
         throw new DomainError('AMOUNT_TOO_LARGE', `${formatMoney(amount)} is over the ATM maximum ${formatMoney(this.config.maxAtmWithdrawal)}`);
       }
@@ -64,16 +61,22 @@ export class AtmService {
     });
   }
 
+  /** The 404s, then the locks in the global order (account, then machine), then the 409s in contract order. */
+  private async lockForCash(em: EntityManager, machineId: string, accountNumber: string) {
+    await this.inventory.assertExists(em, machineId);
+    const account = (await this.movements.lock(em, [accountNumber])).get(accountNumber) as Account;
+    const { machine, cassettes } = await this.inventory.lock(em, machineId);
+    this.inventory.assertInService(machine);
+    this.movements.assertActive(account);
+    return { account, cassettes };
+  }
+
   deposit(machineId: string, dto: AtmDepositDto): Promise<AtmDepositView> {
     const lines = toCashLines(dto.cash);
     const amount = lines.reduce((sum, line) => sum + line.denomination * BigInt(line.count), 0n);
     this.movements.assertWithinMaximum(amount, 'cash');
     return this.tx.run(async (em) => {
-      await this.inventory.assertExists(em, machineId);
-      const account = (await this.movements.lock(em, [dto.account_number])).get(dto.account_number) as Account;
-      const { machine, cassettes } = await this.inventory.lock(em, machineId);
-      this.inventory.assertInService(machine);
-      this.movements.assertActive(account);
+      const { account, cassettes } = await this.lockForCash(em, machineId, dto.account_number);
       const cash = this.inventory.addCash(cassettes, lines);
       await this.inventory.saveCounts(em, machineId, cassettes, cash);
       const result = await this.movements.credit(em, account, amount, { type: 'atm_deposit', machineId, cash }, nowIso());
