@@ -4,7 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager, QueryRunner, SelectQueryBuilder } from 'typeorm';
 import { AppConfig, DbType } from '../config/app-config';
-import { isRetryableConflict } from './database-errors';
+import { isDatabaseUnavailable, isRetryableConflict } from './database-errors';
 import { SqliteMutex } from './sqlite-mutex';
 
 const MAX_ATTEMPTS = 5;
@@ -78,6 +78,7 @@ export class TransactionRunner {
   private async runPostgres<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const runner = this.dataSource.createQueryRunner();
+      let broken: unknown;
       try {
         await runner.connect();
         await runner.startTransaction();
@@ -85,12 +86,14 @@ export class TransactionRunner {
         await runner.commitTransaction();
         return result;
       } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        // Timed out or lost: the ROLLBACK would queue behind the stuck statement.
+        if (isDatabaseUnavailable(error)) broken = error;
+        else if (runner.isTransactionActive) await runner.rollbackTransaction().catch((failed: unknown) => (broken = failed));
         if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
         this.logger.warn(`transaction conflict (${(error as Error).message}); retry ${attempt}`);
         await sleep(Math.random() * 5 * attempt);
       } finally {
-        await runner.release().catch(() => undefined);
+        await releaseOrDiscard(runner, broken).catch(() => undefined);
       }
     }
   }
@@ -119,4 +122,20 @@ export class TransactionRunner {
 // wrap themselves in a transaction use a savepoint instead of a second BEGIN.
 function markTransaction(runner: QueryRunner, active: boolean): void {
   Object.assign(runner, { isTransactionActive: active, transactionDepth: active ? 1 : 0 });
+}
+
+/**
+ * After a statement timed out (pg's query_timeout) or the connection failed,
+ * the server may still hold this transaction open with its statements so far,
+ * while pg has dropped the queued ROLLBACK. Back in the pool, the connection's
+ * next user would run inside that transaction and its COMMIT would commit the
+ * failed request's partial work (found by the reliability suite's network
+ * partition). So such a connection is handed back with the error: pg-pool then
+ * closes it instead of reusing it, and the server rolls the transaction back.
+ * TypeORM keeps that variant of release() private.
+ */
+function releaseOrDiscard(runner: QueryRunner, broken: unknown): Promise<void> {
+  const pg = runner as unknown as { releasePostgresConnection?: (error: unknown) => Promise<void> };
+  if (broken !== undefined && typeof pg.releasePostgresConnection === 'function') return pg.releasePostgresConnection(broken);
+  return runner.release();
 }
