@@ -26,6 +26,8 @@ export interface BenchOptions {
   /** CPU-profile the server: one .cpuprofile per measured period in bench/tmp/prof. */
   profile: boolean;
   label: string;
+  /** Another server entry point (experiments, e.g. a cluster launcher); the build still runs. */
+  main: string | null;
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -54,5 +56,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     nodeArgs: argv.includes('--profile') ? ['-r', `${__dirname}/cpu-profile.cjs`, ...values('node-arg')] : values('node-arg'),
     profile: argv.includes('--profile'),
     label: value('label') ?? (quick ? 'quick' : 'full'),
+    main: value('main') ?? null,
   };
 }

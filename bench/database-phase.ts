@@ -46,7 +46,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
     const haveMachines = await createMachines(server.baseUrl);
     const grow = (accounts: readonly string[], rows: number) =>
       db === 'postgres' ? growLedgerPostgres(dbUrl, accounts, rows) : Promise.resolve(growLedgerSqlite(sqliteFile, accounts, rows));
-    const wanted = (name: ScenarioName) => opts.only === null || opts.only.includes(name);
+    const wanted = (name: ScenarioName) => (opts.only === null ? name !== 'live' : opts.only.includes(name));
     const scenario = async (name: ScenarioName) => {
       if (!wanted(name)) return;
       if (SCENARIOS[name].needs === 'machines' && !haveMachines) {
@@ -56,6 +56,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
       if (db === 'postgres') await withPg(dbUrl, (c) => c.query('CHECKPOINT'));
       result.scenarios.push(await runScenario(SCENARIOS[name], server, opts, workDir));
     };
+    await scenario('live');
     await scenario('balance');
     if (wanted('history-small')) await grow(HISTORY_ACCOUNTS, SMALL_LEDGER_ROWS);
     await scenario('history-small');

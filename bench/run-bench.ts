@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const phases: PhaseResult[] = [];
   for (const db of opts.databases) {
     process.stderr.write(`${db}:\n`);
-    phases.push(await runDatabasePhase(db, opts, WORK_DIR, main));
+    phases.push(await runDatabasePhase(db, opts, WORK_DIR, opts.main ? resolve(opts.main) : main));
   }
   const markdown = renderReport(phases, machine, opts, startedAt);
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');

@@ -3,7 +3,7 @@
 import { ACCOUNTS, ATM_AMOUNTS, HISTORY_ACCOUNTS, HOT_ACCOUNT, MACHINES } from './fixtures';
 import { LoadSpec } from './load-spec';
 
-export type ScenarioName = 'balance' | 'withdraw' | 'withdraw-hot' | 'withdraw-idempotent' | 'atm-withdrawal' | 'history-small' | 'history-large';
+export type ScenarioName = 'live' | 'balance' | 'withdraw' | 'withdraw-hot' | 'withdraw-idempotent' | 'atm-withdrawal' | 'history-small' | 'history-large';
 
 export interface Scenario {
   name: ScenarioName;
@@ -16,6 +16,12 @@ export interface Scenario {
 const withdrawBody = [JSON.stringify({ amount: '0.01' })];
 
 export const SCENARIOS: Record<ScenarioName, Scenario> = {
+  // Diagnostic only (--only=live): the HTTP stack's floor, no database.
+  live: {
+    name: 'live',
+    title: 'GET /healthz/live (no database: the HTTP stack alone)',
+    load: { method: 'GET', paths: ['/healthz/live'] },
+  },
   balance: {
     name: 'balance',
     title: 'GET /accounts/{n}/balance, random of 1,000',
