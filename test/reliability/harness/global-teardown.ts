@@ -1,0 +1,26 @@
+// Once per run: render the figures the scenarios left into LAST-RUN.md (the
+// lead copies them into the README "Reliability" section) and print them.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, selectedDatabases } from './env';
+import { readFigures, renderReport } from './figures';
+
+const SCENARIOS = ['hot account', 'bank', 'crash', 'two instances', 'database outage', 'network partition', 'hostile input'];
+const POSTGRES_ONLY = new Set(['database outage', 'network partition']);
+
+export default async function globalTeardown(): Promise<void> {
+  const startedAt = new Date(process.env.RELIABILITY_STARTED_AT ?? Date.now());
+  const expected = SCENARIOS.flatMap((s) =>
+    selectedDatabases().filter((db) => db === 'postgres' || !POSTGRES_ONLY.has(s)).map((db) => `${s}/${db}`),
+  );
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT }).toString().trim();
+  } catch {
+    // not a git checkout: the report says so
+  }
+  const report = renderReport(readFigures(), { startedAt, seconds: (Date.now() - startedAt.getTime()) / 1000, commit, expected });
+  writeFileSync(join(REPO_ROOT, 'test', 'reliability', 'LAST-RUN.md'), report);
+  process.stdout.write(`\n${report}\n`);
+}
