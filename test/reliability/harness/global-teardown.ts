@@ -14,9 +14,10 @@ export default async function globalTeardown(): Promise<void> {
   const expected = SCENARIOS.flatMap((s) =>
     selectedDatabases().filter((db) => db === 'postgres' || !POSTGRES_ONLY.has(s)).map((db) => `${s}/${db}`),
   );
-  let commit = 'unknown';
+  // RELIABILITY_COMMIT names the commit of a run from an exported tree (git archive).
+  let commit = process.env.RELIABILITY_COMMIT ?? 'unknown';
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT }).toString().trim();
+    if (!process.env.RELIABILITY_COMMIT) commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, stdio: 'pipe' }).toString().trim();
   } catch {
     // not a git checkout: the report says so
   }
