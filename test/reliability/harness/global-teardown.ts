@@ -1,9 +1,9 @@
 // Once per run: render the figures the scenarios left into LAST-RUN.md (the
 // lead copies them into the README "Reliability" section) and print them.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, selectedDatabases } from './env';
+import { figuresFile, REPO_ROOT, selectedDatabases } from './env';
 import { readFigures, renderReport } from './figures';
 
 const SCENARIOS = ['hot account', 'bank', 'crash', 'two instances', 'database outage', 'network partition', 'hostile input'];
@@ -23,5 +23,6 @@ export default async function globalTeardown(): Promise<void> {
   }
   const report = renderReport(readFigures(), { startedAt, seconds: (Date.now() - startedAt.getTime()) / 1000, commit, expected });
   writeFileSync(join(REPO_ROOT, 'test', 'reliability', 'LAST-RUN.md'), report);
+  rmSync(figuresFile(), { force: true });
   process.stdout.write(`\n${report}\n`);
 }
