@@ -108,7 +108,8 @@ export class AccountMovementsService {
   async tryDebit(em: EntityManager, accountNumber: string, amount: bigint, entry: MovementEntry, countsTowardDailyLimit: boolean, now: string): Promise<MovementResult | null> {
     const params = { account: accountNumber, amount, now, day: utcDay(now) };
     if (this.tx.dialect === 'postgres') {
-      const rows = await query<{ id: unknown; balance_after: unknown }>(em, countsTowardDailyLimit ? SQL.pgDebitDaily : SQL.pgDebit, {
+      const name = countsTowardDailyLimit ? 'pgDebitDaily' : 'pgDebit';
+      const rows = await this.tx.query<{ id: unknown; balance_after: unknown }>(em, name, SQL[name], {
         ...params,
         type: entry.type,
         machine_id: entry.machineId ?? null,
@@ -119,7 +120,8 @@ export class AccountMovementsService {
       });
       return rows.length === 0 ? null : { balance: BigInt(rows[0].balance_after as string), transactionId: Number(rows[0].id) };
     }
-    const rows = await query<{ balance: unknown }>(em, countsTowardDailyLimit ? SQL.sqliteDebitDaily : SQL.sqliteDebit, params);
+    const name = countsTowardDailyLimit ? 'sqliteDebitDaily' : 'sqliteDebit';
+    const rows = await this.tx.query<{ balance: unknown }>(em, name, SQL[name], params);
     if (rows.length === 0) return null;
     const balance = BigInt(rows[0].balance as bigint);
     const transactionId = await this.ledger.append(em, { ...entry, accountNumber, amount: -amount, balanceAfter: balance, createdAt: now });
@@ -152,11 +154,6 @@ export class AccountMovementsService {
     });
     return { balance: account.balance, transactionId };
   }
-}
-
-async function query<T>(em: EntityManager, sql: string, params: Record<string, unknown>): Promise<T[]> {
-  const [text, bound] = em.connection.driver.escapeQueryWithParameters(sql, params);
-  return (await em.query(text, bound)) as T[];
 }
 
 function withdrawnOn(account: Account, now: string): bigint {

@@ -9,6 +9,18 @@ import { SqliteMutex } from './sqlite-mutex';
 
 const MAX_ATTEMPTS = 5;
 
+interface CompiledStatement {
+  text: string;
+  /** Parameter name of each placeholder, in order. */
+  order: string[];
+}
+
+/** The part of a pg client this runner uses for prepared statements. */
+interface PgClient {
+  query<T>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
+  release(error?: unknown): void;
+}
+
 /**
  * The one way use cases reach the database. A use case runs in exactly one
  * transaction; a nested `run` (the idempotency interceptor around a service)
@@ -23,6 +35,7 @@ export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly ambient = new AsyncLocalStorage<EntityManager>();
   private readonly mutex = new SqliteMutex();
+  private readonly statements = new Map<string, CompiledStatement>();
   readonly dialect: DbType;
 
   constructor(
@@ -62,6 +75,43 @@ export class TransactionRunner {
         await sleep(Math.random() * 5 * attempt);
       }
     }
+  }
+
+  /**
+   * Runs one statement with `:named` parameters on `em` (a transaction's
+   * manager, or runStatement's autocommit one) and returns its rows. Postgres:
+   * a named prepared statement (parsed and planned once per connection);
+   * `name` must always go with the same `sql`.
+   */
+  async query<T>(em: EntityManager, name: string, sql: string, params: Record<string, unknown>): Promise<T[]> {
+    const statement = this.compile(name, sql);
+    const values = statement.order.map((key) => params[key]);
+    if (this.dialect !== 'postgres') return (await em.query(statement.text, values)) as T[];
+    const config = { name, text: statement.text, values };
+    if (em.queryRunner) return (await ((await em.queryRunner.connect()) as PgClient).query<T>(config)).rows;
+    const client = await (this.dataSource.driver as unknown as { master: { connect(): Promise<PgClient> } }).master.connect();
+    let broken: unknown;
+    try {
+      return (await client.query<T>(config)).rows;
+    } catch (error) {
+      // As in runPostgres: a timed-out connection must not go back to the pool.
+      if (isDatabaseUnavailable(error)) broken = error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private compile(name: string, sql: string): CompiledStatement {
+    let statement = this.statements.get(name);
+    if (!statement) {
+      // The driver's own placeholder rewrite, run once on the parameter names themselves.
+      const keys = Object.fromEntries([...sql.matchAll(/:(\w+)/g)].map(([, key]) => [key, key]));
+      const [text, order] = this.dataSource.driver.escapeQueryWithParameters(sql, keys);
+      statement = { text, order: order as string[] };
+      this.statements.set(name, statement);
+    }
+    return statement;
   }
 
   /** Reads outside a transaction (inside the caller's, if any); serialised on SQLite. */
