@@ -14,9 +14,12 @@ export function cpuSecondsOfStat(stat: string): number {
   return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
 }
 
-function cpuSeconds(pid: number): number {
+function cpuSeconds(pid: number, withChildren = true): number {
   try {
-    return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (withChildren) return cpuSecondsOfStat(stat);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
     return 0;
   }
@@ -30,8 +33,31 @@ function commandOf(pid: number): string {
   }
 }
 
-function postgresPids(): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => commandOf(pid) === 'postgres');
+const BACKGROUND = /: (checkpointer|background writer|walwriter|autovacuum launcher|logical replication launcher)/;
+
+function cmdlineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The Postgres processes that work for us: backends connected to the bench
+ * database and the shared background writers — not other databases' backends
+ * (other people's test runs share this server).
+ */
+function postgresPids(database: string | undefined): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => commandOf(pid) === 'postgres')
+    .filter((pid) => {
+      if (database === undefined) return true;
+      const cmdline = cmdlineOf(pid);
+      return cmdline.includes(` ${database} `) || BACKGROUND.test(cmdline);
+    });
 }
 
 export interface CpuSnapshot {
@@ -47,10 +73,10 @@ function totalCpuSeconds(): number {
   return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
 }
 
-export function snapshotCpu(serverPids: number[], driverPid: number): CpuSnapshot {
+export function snapshotCpu(serverPids: number[], driverPid: number, database?: string): CpuSnapshot {
   return {
     server: serverPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
-    postgres: new Map(postgresPids().map((pid) => [pid, cpuSeconds(pid)])),
+    postgres: new Map(postgresPids(database).map((pid) => [pid, cpuSeconds(pid, false)])),
     driver: cpuSeconds(driverPid),
     total: totalCpuSeconds(),
   };

@@ -54,7 +54,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
         return;
       }
       if (db === 'postgres') await withPg(dbUrl, (c) => c.query('CHECKPOINT'));
-      result.scenarios.push(await runScenario(SCENARIOS[name], server, opts, workDir));
+      result.scenarios.push(await runScenario(SCENARIOS[name], server, opts, workDir, db === 'postgres' ? dbName : '(sqlite)'));
     };
     await scenario('live');
     await scenario('balance');
@@ -68,7 +68,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
       for (const label of ['random', 'hot'] as const) {
         for (const mode of opts.pgbench) {
           await withPg(dbUrl, (c) => c.query('CHECKPOINT'));
-          result.pgbench.push(await runPgbench(dbUrl, workDir, label, mode, { clients: opts.connections, ...opts }));
+          result.pgbench.push(await runPgbench(dbUrl, dbName, workDir, label, mode, { clients: opts.connections, ...opts }));
         }
       }
     }

@@ -13,15 +13,26 @@ const run = promisify(execFile);
 // pgbench's own CPU: the wrapping shell's stat after waiting for it (cutime/cstime).
 const WRAPPER = 'pgbench "$@"; rc=$?; echo "STAT $(cat /proc/$$/stat)" >&2; exit $rc';
 
-/** Runs pgbench, measuring the CPU of the Postgres backends and of pgbench itself meanwhile. */
-function measured(args: string[]): Promise<{ stdout: string; postgres: number; client: number }> {
-  const before = snapshotCpu([], 0);
+/**
+ * Runs pgbench for `seconds`, measuring pgbench's own CPU (whole run) and the
+ * CPU of the bench database's backends over a window inside the run (they
+ * exit with pgbench): per second of that window, scaled by the run's TPS.
+ */
+function measured(args: string[], seconds: number, database: string): Promise<{ stdout: string; postgresPerSecond: number; client: number }> {
+  let first: ReturnType<typeof snapshotCpu> | undefined;
+  let last: ReturnType<typeof snapshotCpu> | undefined;
+  let firstAt = 0;
+  let lastAt = 0;
+  const windowStart = setTimeout(() => ((first = snapshotCpu([], 0, database)), (firstAt = Date.now())), 1500);
+  const windowEnd = setTimeout(() => ((last = snapshotCpu([], 0, database)), (lastAt = Date.now())), (seconds - 0.5) * 1000);
   return new Promise((resolve, reject) => {
     execFile('sh', ['-c', WRAPPER, 'sh', ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      clearTimeout(windowStart);
+      clearTimeout(windowEnd);
       if (error) return reject(new Error(`pgbench failed: ${stderr.trim()}`));
-      const used = cpuBetween(before, snapshotCpu([], 0));
+      const postgresPerSecond = first && last && lastAt > firstAt ? cpuBetween(first, last).postgres / ((lastAt - firstAt) / 1000) : NaN;
       const stat = /^STAT (.*)$/m.exec(stderr)?.[1];
-      resolve({ stdout, postgres: used.postgres, client: stat ? cpuSecondsOfStat(stat) : NaN });
+      resolve({ stdout, postgresPerSecond, client: stat ? cpuSecondsOfStat(stat) : NaN });
     });
   });
 }
@@ -76,6 +87,7 @@ function readLatencies(dir: string): Float64Array {
 
 export async function runPgbench(
   dbUrl: string,
+  database: string,
   workDir: string,
   label: 'random' | 'hot',
   mode: 'simple' | 'prepared',
@@ -92,16 +104,14 @@ export async function runPgbench(
   });
   const logDir = join(dir, 'log');
   mkdirSync(logDir);
-  const { stdout, postgres, client } = await measured(['-T', String(opts.seconds), '-l', `--log-prefix=${join(logDir, 'tx')}`, ...base]);
+  const { stdout, postgresPerSecond, client } = await measured(['-T', String(opts.seconds), '-l', `--log-prefix=${join(logDir, 'tx')}`, ...base], opts.seconds, database);
   const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1] ?? NaN);
   const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1] ?? NaN);
   const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
   const latencies = readLatencies(logDir);
   rmSync(logDir, { recursive: true, force: true });
-  const per = (seconds: number) => Math.round((seconds / Math.max(1, transactions)) * 1e6) / 1000;
-  process.stderr.write(`  pgbench ${label} ${mode}: ${tps.toFixed(0)} tps cpu-s/1k pg ${per(postgres)} pgbench ${per(client)}\n`);
-  return {
-    label, mode, tps, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), transactions, failed,
-    cpuPerThousand: { postgres: per(postgres), pgbench: per(client) },
-  };
+  const round = (n: number) => Math.round(n * 1000) / 1000;
+  const cpuPerThousand = { postgres: round((postgresPerSecond / tps) * 1000), pgbench: round((client / Math.max(1, transactions)) * 1000) };
+  process.stderr.write(`  pgbench ${label} ${mode}: ${tps.toFixed(0)} tps cpu-s/1k pg ${cpuPerThousand.postgres} pgbench ${cpuPerThousand.pgbench}\n`);
+  return { label, mode, tps, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), transactions, failed, cpuPerThousand };
 }

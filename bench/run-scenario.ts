@@ -22,7 +22,8 @@ export interface ScenarioResult extends LoadResult {
   cpu: CpuUsage & { perThousand: { server: number; postgres: number; driver: number }; machineBusyPercent: number };
 }
 
-export async function runScenario(scenario: Scenario, server: ServerProcess, opts: BenchOptions, workDir: string): Promise<ScenarioResult> {
+/** `database`: the Postgres database whose backends count as the scenario's Postgres CPU. */
+export async function runScenario(scenario: Scenario, server: ServerProcess, opts: BenchOptions, workDir: string, database: string): Promise<ScenarioResult> {
   const spec: LoadSpec = {
     url: server.baseUrl,
     connections: opts.connections,
@@ -43,11 +44,11 @@ export async function runScenario(scenario: Scenario, server: ServerProcess, opt
   for await (const line of createInterface({ input: driver.stdout })) {
     if (line === 'MEASURE_START') {
       stopSampling = sampleRss(server.pid);
-      cpuStart = snapshotCpu(processTree(server.pid), driverPid);
+      cpuStart = snapshotCpu(processTree(server.pid), driverPid, database);
       if (opts.profile) process.kill(server.pid, 'SIGWINCH');
     }
     else if (line.startsWith('RESULT ')) {
-      cpuEnd = snapshotCpu(processTree(server.pid), driverPid);
+      cpuEnd = snapshotCpu(processTree(server.pid), driverPid, database);
       load = JSON.parse(line.slice(7)) as LoadResult;
     }
   }
