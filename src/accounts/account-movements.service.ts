@@ -35,6 +35,8 @@ ${LEDGER_INSERT} SELECT :type, account_number, CAST(:machine_id AS varchar), -CA
   CAST(:transfer_id AS varchar), CAST(:counterparty AS varchar), CAST(:cash AS text), CAST(:reference AS varchar), :now
 FROM debited RETURNING id, balance_after`;
 const SQL = {
+  sqliteLedger: `${LEDGER_INSERT} VALUES (:type, :account, :machine_id, :signed, :balance, :transfer_id, :counterparty, :cash,
+  :reference, :now) RETURNING id`,
   pgDebit: pgDebitSql(false),
   pgDebitDaily: pgDebitSql(true),
   sqliteDebit: debitSql(false, 'balance'),
@@ -107,25 +109,25 @@ export class AccountMovementsService {
    */
   async tryDebit(em: EntityManager, accountNumber: string, amount: bigint, entry: MovementEntry, countsTowardDailyLimit: boolean, now: string): Promise<MovementResult | null> {
     const params = { account: accountNumber, amount, now, day: utcDay(now) };
+    const entryParams = {
+      type: entry.type,
+      machine_id: entry.machineId ?? null,
+      transfer_id: entry.transferId ?? null,
+      counterparty: entry.counterpartyAccount ?? null,
+      cash: serializeCash(entry.cash),
+      reference: entry.reference ?? null,
+    };
     if (this.tx.dialect === 'postgres') {
       const name = countsTowardDailyLimit ? 'pgDebitDaily' : 'pgDebit';
-      const rows = await this.tx.query<{ id: unknown; balance_after: unknown }>(em, name, SQL[name], {
-        ...params,
-        type: entry.type,
-        machine_id: entry.machineId ?? null,
-        transfer_id: entry.transferId ?? null,
-        counterparty: entry.counterpartyAccount ?? null,
-        cash: serializeCash(entry.cash),
-        reference: entry.reference ?? null,
-      });
+      const rows = await this.tx.query<{ id: unknown; balance_after: unknown }>(em, name, SQL[name], { ...params, ...entryParams });
       return rows.length === 0 ? null : { balance: BigInt(rows[0].balance_after as string), transactionId: Number(rows[0].id) };
     }
     const name = countsTowardDailyLimit ? 'sqliteDebitDaily' : 'sqliteDebit';
     const rows = await this.tx.query<{ balance: unknown }>(em, name, SQL[name], params);
     if (rows.length === 0) return null;
     const balance = BigInt(rows[0].balance as bigint);
-    const transactionId = await this.ledger.append(em, { ...entry, accountNumber, amount: -amount, balanceAfter: balance, createdAt: now });
-    return { balance, transactionId };
+    const [row] = await this.tx.query<{ id: unknown }>(em, 'sqliteLedger', SQL.sqliteLedger, { ...params, ...entryParams, signed: -amount, balance });
+    return { balance, transactionId: Number(row.id) };
   }
 
   /** Applies a checked debit (amount > 0) and writes its ledger row. */

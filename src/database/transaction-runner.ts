@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager, QueryRunner, SelectQueryBuilder } from 'typeorm';
 import { AppConfig, DbType } from '../config/app-config';
 import { isDatabaseUnavailable, isRetryableConflict } from './database-errors';
-import { SqliteMutex } from './sqlite-mutex';
+import { SqliteTransactions } from './sqlite-transactions';
 
 const MAX_ATTEMPTS = 5;
 
@@ -26,15 +26,14 @@ interface PgClient {
  * transaction; a nested `run` (the idempotency interceptor around a service)
  * joins the caller's transaction, so an effect and its stored response commit
  * together. Postgres: row locks taken by the services, whole transaction
- * retried on deadlock/serialization failure. SQLite: every access serialised
- * through one FIFO mutex, and `BEGIN IMMEDIATE` takes the file's write lock
- * up front so a second process cannot interleave either.
+ * retried on deadlock/serialization failure. SQLite: SqliteTransactions
+ * (one FIFO mutex, `BEGIN IMMEDIATE`, use cases committed in groups).
  */
 @Injectable()
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly ambient = new AsyncLocalStorage<EntityManager>();
-  private readonly mutex = new SqliteMutex();
+  private readonly sqlite: SqliteTransactions;
   private readonly statements = new Map<string, CompiledStatement>();
   readonly dialect: DbType;
 
@@ -43,6 +42,7 @@ export class TransactionRunner {
     config: AppConfig,
   ) {
     this.dialect = config.dbType;
+    this.sqlite = new SqliteTransactions(dataSource, this.ambient);
   }
 
   get inTransaction(): boolean {
@@ -53,7 +53,7 @@ export class TransactionRunner {
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const current = this.ambient.getStore();
     if (current) return work(current);
-    return this.dialect === 'postgres' ? this.runPostgres(work) : this.runSqlite(work);
+    return this.dialect === 'postgres' ? this.runPostgres(work) : this.sqlite.run(work);
   }
 
   /**
@@ -66,7 +66,7 @@ export class TransactionRunner {
   async runStatement<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const current = this.ambient.getStore();
     if (current) return work(current);
-    if (this.dialect !== 'postgres') return this.runSqlite(work);
+    if (this.dialect !== 'postgres') return this.sqlite.run(work);
     for (let attempt = 1; ; attempt++) {
       try {
         return await work(this.dataSource.manager);
@@ -86,7 +86,7 @@ export class TransactionRunner {
   async query<T>(em: EntityManager, name: string, sql: string, params: Record<string, unknown>): Promise<T[]> {
     const statement = this.compile(name, sql);
     const values = statement.order.map((key) => params[key]);
-    if (this.dialect !== 'postgres') return (await em.query(statement.text, values)) as T[];
+    if (this.dialect !== 'postgres') return this.sqlite.query<T>(name, statement.text, values);
     const config = { name, text: statement.text, values };
     if (em.queryRunner) return (await ((await em.queryRunner.connect()) as PgClient).query<T>(config)).rows;
     const client = await (this.dataSource.driver as unknown as { master: { connect(): Promise<PgClient> } }).master.connect();
@@ -116,8 +116,9 @@ export class TransactionRunner {
 
   /** Reads outside a transaction (inside the caller's, if any); serialised on SQLite. */
   read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    const manager = this.ambient.getStore() ?? this.dataSource.manager;
-    return this.dialect === 'postgres' ? work(manager) : this.mutex.runExclusive(() => work(manager));
+    const current = this.ambient.getStore();
+    const manager = current ?? this.dataSource.manager;
+    return this.dialect === 'postgres' ? work(manager) : this.sqlite.read(() => work(manager), current !== undefined);
   }
 
   /** `FOR UPDATE` on Postgres; on SQLite the transaction already holds the write lock. */
@@ -147,31 +148,6 @@ export class TransactionRunner {
       }
     }
   }
-
-  private runSqlite<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.mutex.runExclusive(async () => {
-      const runner = this.dataSource.createQueryRunner();
-      await runner.query('BEGIN IMMEDIATE');
-      markTransaction(runner, true);
-      try {
-        const result = await this.ambient.run(runner.manager, () => work(runner.manager));
-        await runner.query('COMMIT');
-        return result;
-      } catch (error) {
-        await runner.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        markTransaction(runner, false);
-      }
-    });
-  }
-}
-
-// TypeORM only knows `BEGIN TRANSACTION` (deferred) for SQLite; we open the
-// transaction ourselves and tell the query runner, so repository calls that
-// wrap themselves in a transaction use a savepoint instead of a second BEGIN.
-function markTransaction(runner: QueryRunner, active: boolean): void {
-  Object.assign(runner, { isTransactionActive: active, transactionDepth: active ? 1 : 0 });
 }
 
 /**

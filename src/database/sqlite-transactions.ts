@@ -1,0 +1,176 @@
+import type Database from 'better-sqlite3';
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { SqliteMutex } from './sqlite-mutex';
+
+/** Use cases at most in one group commit (bounds the first one's wait). */
+const MAX_GROUP = 100;
+/** How long BEGIN IMMEDIATE waits for another connection's write lock (as busy_timeout did). */
+const WRITE_LOCK_WAIT_MS = 10_000;
+
+interface CommitGroup {
+  size: number;
+  committed: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The SQLite half of TransactionRunner. Every access is serialised through
+ * one FIFO mutex (better-sqlite3 shares one connection). Use cases commit in
+ * groups: the first opens `BEGIN IMMEDIATE` (the file's write lock, so a
+ * second process cannot interleave), each runs inside its own SAVEPOINT — a
+ * refusal rolls back to it and changes nothing — and the group commits once
+ * the event loop has run every request that was ready (setImmediate), or at
+ * MAX_GROUP. A use case's caller hears of success only after that COMMIT, so
+ * an answered request is durable (synchronous=FULL) while many share one
+ * fsync. If the COMMIT fails, every use case of the group fails with it. A
+ * read outside a use case commits an open group first, so it never sees
+ * uncommitted data.
+ */
+export class SqliteTransactions {
+  private readonly mutex = new SqliteMutex();
+  private readonly statements = new Map<string, Database.Statement>();
+  private group: CommitGroup | null = null;
+  private busyTimeout?: number;
+  // The group's deferred COMMIT must not run in the async context of the use
+  // case that scheduled it: the mutex is re-entrant by context, and would let
+  // it in while that use case is still running.
+  private readonly outside = new AsyncResource('SqliteGroupCommit');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ambient: AsyncLocalStorage<EntityManager>,
+  ) {}
+
+  async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const { value, group } = await this.mutex.runExclusive(() => this.runInGroup(work));
+    await group.committed;
+    return value;
+  }
+
+  read<T>(work: () => Promise<T>, inUseCase: boolean): Promise<T> {
+    return this.mutex.runExclusive(() => {
+      if (!inUseCase && this.group) this.commit(this.group);
+      return work();
+    });
+  }
+
+  /** One statement on the shared connection, prepared once per name; inside a use case only. */
+  query<T>(name: string, text: string, values: unknown[]): T[] {
+    const statement = this.prepared(name, text);
+    if (statement.reader) return statement.all(...values) as T[];
+    statement.run(...values);
+    return [];
+  }
+
+  private async runInGroup<T>(work: (em: EntityManager) => Promise<T>): Promise<{ value: T; group: CommitGroup }> {
+    const runner = this.dataSource.createQueryRunner();
+    const group = this.group ?? (await this.begin());
+    this.exec('SAVEPOINT use_case');
+    markTransaction(runner, true);
+    try {
+      const value = await this.ambient.run(runner.manager, () => work(runner.manager));
+      this.exec('RELEASE use_case');
+      return { value, group };
+    } catch (error) {
+      this.undo(group);
+      throw error;
+    } finally {
+      markTransaction(runner, false);
+      if (++group.size >= MAX_GROUP) this.commit(group);
+    }
+  }
+
+  private async begin(): Promise<CommitGroup> {
+    await this.takeWriteLock();
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const committed = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    committed.catch(() => undefined); // a group whose use cases all failed has no listener
+    const group: CommitGroup = { size: 0, committed, resolve, reject };
+    this.group = group;
+    setImmediate(() => this.outside.runInAsyncScope(() => void this.mutex.runExclusive(async () => this.commit(group))));
+    return group;
+  }
+
+  /**
+   * BEGIN IMMEDIATE without blocking the event loop while another connection
+   * holds the write lock (busy_timeout would sleep the whole process — and
+   * with it the group commit that would release a lock held in this process).
+   */
+  private async takeWriteLock(): Promise<void> {
+    const db = this.connection();
+    this.busyTimeout ??= db.pragma('busy_timeout', { simple: true }) as number;
+    const busyTimeout = this.busyTimeout;
+    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+    for (let attempt = 1; ; attempt++) {
+      db.pragma('busy_timeout = 0');
+      try {
+        this.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      } finally {
+        db.pragma(`busy_timeout = ${busyTimeout}`);
+      }
+      await sleep(Math.min(20, attempt));
+    }
+  }
+
+  private commit(group: CommitGroup): void {
+    if (this.group !== group) return;
+    this.group = null;
+    try {
+      this.exec('COMMIT');
+      group.resolve();
+    } catch (error) {
+      this.abort(error, group);
+    }
+  }
+
+  /** A failed use case: back to its savepoint; if even that fails, the whole group is lost. */
+  private undo(group: CommitGroup): void {
+    try {
+      this.exec('ROLLBACK TO use_case');
+      this.exec('RELEASE use_case');
+    } catch (error) {
+      if (this.group === group) this.group = null;
+      this.abort(error, group);
+    }
+  }
+
+  private abort(error: unknown, group: CommitGroup): void {
+    try {
+      this.exec('ROLLBACK');
+    } catch {
+      // no transaction left to roll back
+    }
+    group.reject(error);
+  }
+
+  private exec(sql: string): void {
+    this.prepared(sql, sql).run();
+  }
+
+  private prepared(name: string, text: string): Database.Statement {
+    let statement = this.statements.get(name);
+    if (!statement) {
+      statement = this.connection().prepare(text);
+      this.statements.set(name, statement);
+    }
+    return statement;
+  }
+
+  private connection(): Database.Database {
+    return (this.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
+  }
+}
+
+// TypeORM only knows `BEGIN TRANSACTION` (deferred) for SQLite; we open the
+// transaction ourselves and tell the query runner, so repository calls that
+// wrap themselves in a transaction use a savepoint instead of a second BEGIN.
+function markTransaction(runner: QueryRunner, active: boolean): void {
+  Object.assign(runner, { isTransactionActive: active, transactionDepth: active ? 1 : 0 });
+}
