@@ -17,7 +17,7 @@ interface CompiledStatement {
 
 /** The part of a pg client this runner uses for prepared statements. */
 interface PgClient {
-  query<T>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
+  query<T>(config: { name: string; text: string; values: unknown[] } | string): Promise<{ rows: T[] }>;
   release(error?: unknown): void;
 }
 
@@ -130,24 +130,36 @@ export class TransactionRunner {
     for (let attempt = 1; ; attempt++) {
       const runner = this.dataSource.createQueryRunner();
       let broken: unknown;
+      let client: PgClient | undefined;
       try {
-        await runner.connect();
-        await runner.startTransaction();
+        client = (await runner.connect()) as PgClient;
+        // BEGIN/COMMIT straight on the connection: TypeORM's start/commit add
+        // two event broadcasts and a query wrapper each, per transaction.
+        await client.query('BEGIN');
+        markTransaction(runner, true);
         const result = await this.ambient.run(runner.manager, () => work(runner.manager));
-        await runner.commitTransaction();
+        await client.query('COMMIT');
+        markTransaction(runner, false);
         return result;
       } catch (error) {
         // Timed out or lost: the ROLLBACK would queue behind the stuck statement.
         if (isDatabaseUnavailable(error)) broken = error;
-        else if (runner.isTransactionActive) await runner.rollbackTransaction().catch((failed: unknown) => (broken = failed));
+        else if (runner.isTransactionActive) await client?.query('ROLLBACK').catch((failed: unknown) => (broken = failed));
         if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
         this.logger.warn(`transaction conflict (${(error as Error).message}); retry ${attempt}`);
         await sleep(Math.random() * 5 * attempt);
       } finally {
+        markTransaction(runner, false);
         await releaseOrDiscard(runner, broken).catch(() => undefined);
       }
     }
   }
+}
+
+// We open the transaction ourselves and tell TypeORM's query runner, so
+// repository calls that wrap themselves in a transaction use a savepoint.
+function markTransaction(runner: QueryRunner, active: boolean): void {
+  Object.assign(runner, { isTransactionActive: active, transactionDepth: active ? 1 : 0 });
 }
 
 /**
