@@ -1,7 +1,7 @@
 // One database's part of the run: fresh database, server up, every scenario in
 // order (history at 10k rows before the writes, at 1M after them), pgbench in
 // the middle while the server idles, invariants checked, everything dropped.
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BenchOptions, DbKind } from './bench-options';
@@ -14,6 +14,17 @@ import { startServer } from './server-process';
 
 export const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SMALL_LEDGER_ROWS = 10_000;
+
+/**
+ * The server runs as production runs it: with the NODE_OPTIONS the Dockerfile
+ * sets, if it sets any (heap limits change peak RSS a lot).
+ */
+export function productionNodeOptions(): string | undefined {
+  const dockerfile = join(__dirname, '..', 'Dockerfile');
+  if (!existsSync(dockerfile)) return undefined;
+  const match = /NODE_OPTIONS=("[^"]*"|\S+)/.exec(readFileSync(dockerfile, 'utf8'));
+  return match ? match[1].replace(/^"|"$/g, '') : undefined;
+}
 
 export interface PhaseResult {
   db: DbKind;
@@ -36,6 +47,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
     SEED_DEMO_DATA: 'false',
     PRELOAD_ACCOUNTS: preloadAccountsEnv(),
     DB_MIGRATIONS_RUN: 'true',
+    NODE_OPTIONS: productionNodeOptions() ?? '',
     PORT: String(20000 + Math.floor(Math.random() * 10000)),
     ...(db === 'postgres' ? { DB_TYPE: 'postgres', DATABASE_URL: dbUrl } : { DB_TYPE: 'sqlite', SQLITE_PATH: sqliteFile }),
     ...opts.serverEnv,

@@ -11,6 +11,8 @@ export interface MachineInfo {
   postgres: string;
   sqlite: string;
   othersRunning: string;
+  /** NODE_OPTIONS the server ran with (the Dockerfile's). */
+  nodeOptions: string;
 }
 
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
@@ -19,22 +21,27 @@ const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 
 function scenarioTable(phase: PhaseResult, pgRandom: number, pgHot: number): string[] {
   const rows = [
-    '| scenario | req/s | p50 ms | p99 ms | errors | 422s | peak RSS MB | vs pgbench |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | req/s | p50 ms | p99 ms | errors | 422s | peak RSS MB | vs pgbench | CPU ms/req server · pg | others' CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of phase.scenarios) {
     const denominator = s.name === 'withdraw-hot' ? pgHot : s.name.startsWith('withdraw') || s.name === 'atm-withdrawal' ? pgRandom : NaN;
     const ratio = phase.db === 'postgres' && Number.isFinite(denominator) ? `${f2(s.rps / denominator)}×` : '';
-    rows.push(`| ${s.title} | ${f0(s.rps)} | ${f1(s.p50Ms)} | ${f1(s.p99Ms)} | ${s.errors} | ${s.refused422} | ${s.peakRssMb} | ${ratio} |`);
+    const cpu = `${f2(s.cpu.perThousand.server)} · ${phase.db === 'postgres' ? f2(s.cpu.perThousand.postgres) : '–'}`;
+    rows.push(`| ${s.title} | ${f0(s.rps)} | ${f1(s.p50Ms)} | ${f1(s.p99Ms)} | ${s.errors} | ${s.refused422} | ${s.peakRssMb} | ${ratio} | ${cpu} | ${s.cpu.othersPercent}% |`);
   }
   return rows;
 }
 
 function pgbenchTable(results: PgbenchResult[]): string[] {
-  const rows = ['| pgbench (same transaction by hand) | mode | TPS | p50 ms | p99 ms | failed |', '|---|---|---:|---:|---:|---:|'];
+  const rows = [
+    '| pgbench (same transaction by hand) | mode | TPS | p50 ms | p99 ms | failed | CPU ms/tx pg · pgbench |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
   for (const r of results) {
     const what = r.label === 'hot' ? 'one hot account' : 'random of 1,000 accounts';
-    rows.push(`| ${what} | ${r.mode} | ${f0(r.tps)} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${r.failed} |`);
+    const cpu = `${f2(r.cpuPerThousand.postgres)} · ${f2(r.cpuPerThousand.pgbench)}`;
+    rows.push(`| ${what} | ${r.mode} | ${f0(r.tps)} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${r.failed} | ${cpu} |`);
   }
   return rows;
 }
@@ -82,7 +89,8 @@ export function renderReport(phases: PhaseResult[], machine: MachineInfo, opts: 
   const sqlite = phases.find((p) => p.db === 'sqlite');
   const out = [
     `Run \`${opts.label}\` of ${startedAt.toISOString()}: ${opts.connections} connections, ${opts.warmupSeconds} s warm-up + ${opts.seconds} s per scenario` +
-      (Object.keys(opts.serverEnv).length ? `, server env ${JSON.stringify(opts.serverEnv)}` : '') + '.',
+      (Object.keys(opts.serverEnv).length ? `, server env ${JSON.stringify(opts.serverEnv)}` : '') +
+      `; server: \`node dist/src/main.js\` (NODE_ENV=production, LOG_LEVEL=warn${machine.nodeOptions ? `, NODE_OPTIONS=${machine.nodeOptions}` : ', no NODE_OPTIONS'}).`,
     '',
     `Machine: ${machine.cpus}; ${machine.memory}; Node ${machine.node}; ${machine.postgres}; SQLite ${machine.sqlite}.`,
     `Else running at the start: ${machine.othersRunning}.`,

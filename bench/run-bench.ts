@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseOptions } from './bench-options';
-import { ADMIN_URL, PhaseResult, runDatabasePhase } from './database-phase';
+import { ADMIN_URL, PhaseResult, productionNodeOptions, runDatabasePhase } from './database-phase';
 import { withPg } from './invariants';
 import { MachineInfo, renderReport } from './report';
 
@@ -65,6 +65,7 @@ async function machineInfo(): Promise<MachineInfo> {
     postgres: `PostgreSQL ${pgVersion} on the same box (synchronous_commit on)`,
     sqlite,
     othersRunning: top.length ? top.join(', ') : 'nothing notable',
+    nodeOptions: productionNodeOptions() ?? '',
   };
 }
 

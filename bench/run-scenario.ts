@@ -19,7 +19,12 @@ export interface ScenarioResult extends LoadResult {
   errors: number;
   refused422: number;
   /** CPU seconds per 1,000 responses: server, Postgres, load driver; and the machine's busy share. */
-  cpu: CpuUsage & { perThousand: { server: number; postgres: number; driver: number }; machineBusyPercent: number };
+  cpu: CpuUsage & {
+    perThousand: { server: number; postgres: number; driver: number };
+    machineBusyPercent: number;
+    /** CPU used by everything else on the machine (other people's processes), % of all cores. */
+    othersPercent: number;
+  };
 }
 
 /** `database`: the Postgres database whose backends count as the scenario's Postgres CPU. */
@@ -62,6 +67,7 @@ export async function runScenario(scenario: Scenario, server: ServerProcess, opt
     ...used,
     perThousand: { server: per(used.server), postgres: per(used.postgres), driver: per(used.driver) },
     machineBusyPercent: Math.round((used.machine / (load.seconds * cpus().length)) * 100),
+    othersPercent: Math.max(0, Math.round(((used.machine - used.server - used.postgres - used.driver) / (load.seconds * cpus().length)) * 100)),
   };
   const refused422 = load.statusCounts['422'] ?? 0;
   const badStatuses = Object.entries(load.statusCounts)
@@ -70,7 +76,7 @@ export async function runScenario(scenario: Scenario, server: ServerProcess, opt
   const result = { name: scenario.name, title: scenario.title, ...load, peakRssMb, refused422, errors: badStatuses + load.connectionErrors + load.timeouts, cpu };
   process.stderr.write(
     `  ${scenario.name}: ${result.rps.toFixed(0)} req/s p50 ${result.p50Ms} ms p99 ${result.p99Ms} ms errors ${result.errors} rss ${peakRssMb} MB ` +
-      `${JSON.stringify(load.statusCounts)} cpu-s/1k server ${cpu.perThousand.server} pg ${cpu.perThousand.postgres} driver ${cpu.perThousand.driver} machine ${cpu.machineBusyPercent}%\n`,
+      `${JSON.stringify(load.statusCounts)} cpu-s/1k server ${cpu.perThousand.server} pg ${cpu.perThousand.postgres} driver ${cpu.perThousand.driver} machine ${cpu.machineBusyPercent}% others ${cpu.othersPercent}%\n`,
   );
   return result;
 }
