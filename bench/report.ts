@@ -21,7 +21,7 @@ const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 
 function scenarioTable(phase: PhaseResult, pgRandom: number, pgHot: number): string[] {
   const rows = [
-    '| scenario | req/s | p50 ms | p99 ms | errors | 422s | peak RSS MB | vs pgbench | CPU ms/req server · pg | others' CPU |',
+    '| scenario | req/s | p50 ms | p99 ms | errors | 422s | peak RSS MB | vs pgbench | CPU ms/req server · pg | other processes CPU |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of phase.scenarios) {
