@@ -5,9 +5,10 @@ import { DomainError, validationError } from '../common/domain-error';
 import { formatMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
-import { NewLedgerEntry, LedgerService } from '../transactions/ledger.service';
+import { NewLedgerEntry } from '../transactions/ledger.service';
 import { serializeCash } from '../transactions/transaction.view';
 import { Account } from './account.entity';
+import { AccountRow, MOVEMENT_SQL, MovementStatement, toAccount } from './account-movements.sql';
 
 /** What a movement writes to the ledger besides the account, amount and balance. */
 export type MovementEntry = Omit<NewLedgerEntry, 'accountNumber' | 'amount' | 'balanceAfter' | 'createdAt'>;
@@ -16,32 +17,6 @@ export interface MovementResult {
   balance: bigint;
   transactionId: number;
 }
-
-// Every check of assertActive + assertCanDebit, as one WHERE: the row is
-// updated only when the debit would be allowed (same rules, same order).
-const DEBIT_WHERE = `account_number = :account AND status = 'active' AND balance - :amount >= -overdraft_limit`;
-const DAILY_LIMIT_WHERE = `(daily_withdrawal_limit IS NULL OR
-  (CASE WHEN withdrawn_on = :day THEN withdrawn_today ELSE 0 END) + :amount <= daily_withdrawal_limit)`;
-const DAILY_LIMIT_SET = `, withdrawn_today = CASE WHEN withdrawn_on = :day THEN withdrawn_today + :amount ELSE :amount END, withdrawn_on = :day`;
-const debitSql = (daily: boolean, returning: string) =>
-  `UPDATE accounts SET balance = balance - :amount, updated_at = :now${daily ? DAILY_LIMIT_SET : ''}
-  WHERE ${DEBIT_WHERE}${daily ? ` AND ${DAILY_LIMIT_WHERE}` : ''} RETURNING ${returning}`;
-// Postgres: the conditional debit and its ledger row in ONE statement (a
-// data-modifying CTE), so the row lock lasts one statement, not a transaction.
-const LEDGER_INSERT = `INSERT INTO ledger_entries (type, account_number, machine_id, amount, balance_after, transfer_id,
-  counterparty_account, cash, reference, created_at)`;
-const pgDebitSql = (daily: boolean) => `WITH debited AS (${debitSql(daily, 'account_number, balance')})
-${LEDGER_INSERT} SELECT :type, account_number, CAST(:machine_id AS varchar), -CAST(:amount AS bigint), balance,
-  CAST(:transfer_id AS varchar), CAST(:counterparty AS varchar), CAST(:cash AS text), CAST(:reference AS varchar), :now
-FROM debited RETURNING id, balance_after`;
-const SQL = {
-  sqliteLedger: `${LEDGER_INSERT} VALUES (:type, :account, :machine_id, :signed, :balance, :transfer_id, :counterparty, :cash,
-  :reference, :now) RETURNING id`,
-  pgDebit: pgDebitSql(false),
-  pgDebitDaily: pgDebitSql(true),
-  sqliteDebit: debitSql(false, 'balance'),
-  sqliteDebitDaily: debitSql(true, 'balance'),
-};
 
 /**
  * The building blocks of every money movement, used inside the caller's
@@ -52,7 +27,6 @@ const SQL = {
 export class AccountMovementsService {
   constructor(
     private readonly tx: TransactionRunner,
-    private readonly ledger: LedgerService,
     private readonly config: AppConfig,
   ) {}
 
@@ -66,9 +40,10 @@ export class AccountMovementsService {
   /** Locks accounts in sorted order (so opposite transfers cannot deadlock); 404 for the first missing. */
   async lock(em: EntityManager, accountNumbers: string[]): Promise<Map<string, Account>> {
     const locked = new Map<string, Account>();
+    const statement = this.tx.dialect === 'postgres' ? 'pgLock' : 'lock';
     for (const number of [...new Set(accountNumbers)].sort()) {
-      const account = await this.tx.forUpdate(em.createQueryBuilder(Account, 'a').where('a.account_number = :number', { number })).getOne();
-      if (account) locked.set(number, account);
+      const [row] = await this.run<AccountRow>(em, statement, { account: number });
+      if (row) locked.set(number, toAccount(row));
     }
     for (const number of accountNumbers) {
       if (!locked.has(number)) throw new DomainError('ACCOUNT_NOT_FOUND', `No account ${number}`);
@@ -108,25 +83,15 @@ export class AccountMovementsService {
    * Postgres: one statement (run it through `TransactionRunner.runStatement`).
    */
   async tryDebit(em: EntityManager, accountNumber: string, amount: bigint, entry: MovementEntry, countsTowardDailyLimit: boolean, now: string): Promise<MovementResult | null> {
-    const params = { account: accountNumber, amount, now, day: utcDay(now) };
-    const entryParams = {
-      type: entry.type,
-      machine_id: entry.machineId ?? null,
-      transfer_id: entry.transferId ?? null,
-      counterparty: entry.counterpartyAccount ?? null,
-      cash: serializeCash(entry.cash),
-      reference: entry.reference ?? null,
-    };
+    const params = { ...ledgerParams(entry, -amount, now), account: accountNumber, amount, day: utcDay(now) };
     if (this.tx.dialect === 'postgres') {
-      const name = countsTowardDailyLimit ? 'pgDebitDaily' : 'pgDebit';
-      const rows = await this.tx.query<{ id: unknown; balance_after: unknown }>(em, name, SQL[name], { ...params, ...entryParams });
+      const rows = await this.run<{ id: unknown; balance_after: unknown }>(em, countsTowardDailyLimit ? 'pgDebitDaily' : 'pgDebit', params);
       return rows.length === 0 ? null : { balance: BigInt(rows[0].balance_after as string), transactionId: Number(rows[0].id) };
     }
-    const name = countsTowardDailyLimit ? 'sqliteDebitDaily' : 'sqliteDebit';
-    const rows = await this.tx.query<{ balance: unknown }>(em, name, SQL[name], params);
+    const rows = await this.run<{ balance: unknown }>(em, countsTowardDailyLimit ? 'sqliteDebitDaily' : 'sqliteDebit', params);
     if (rows.length === 0) return null;
     const balance = BigInt(rows[0].balance as bigint);
-    const [row] = await this.tx.query<{ id: unknown }>(em, 'sqliteLedger', SQL.sqliteLedger, { ...params, ...entryParams, signed: -amount, balance });
+    const [row] = await this.run<{ id: unknown }>(em, 'sqliteLedger', { ...params, balance });
     return { balance, transactionId: Number(row.id) };
   }
 
@@ -145,17 +110,41 @@ export class AccountMovementsService {
   }
 
   private async apply(em: EntityManager, account: Account, signed: bigint, changes: Partial<Account>, entry: MovementEntry, now: string): Promise<MovementResult> {
-    await em.update(Account, { accountNumber: account.accountNumber }, changes);
+    const params = {
+      ...ledgerParams(entry, signed, now),
+      account: account.accountNumber,
+      balance: changes.balance,
+      withdrawn_today: changes.withdrawnToday ?? null,
+      withdrawn_on: changes.withdrawnOn ?? null,
+    };
+    let transactionId: number;
+    if (this.tx.dialect === 'postgres') {
+      transactionId = Number((await this.run<{ id: unknown }>(em, 'pgApply', params))[0].id);
+    } else {
+      await this.run(em, 'sqliteApply', params);
+      transactionId = Number((await this.run<{ id: unknown }>(em, 'sqliteLedger', params))[0].id);
+    }
     Object.assign(account, changes);
-    const transactionId = await this.ledger.append(em, {
-      ...entry,
-      accountNumber: account.accountNumber,
-      amount: signed,
-      balanceAfter: account.balance,
-      createdAt: now,
-    });
     return { balance: account.balance, transactionId };
   }
+
+  private run<T>(em: EntityManager, statement: MovementStatement, params: Record<string, unknown>): Promise<T[]> {
+    return this.tx.query<T>(em, statement, MOVEMENT_SQL[statement], params);
+  }
+}
+
+/** The ledger row's own parameters (the statements add account and balance). */
+function ledgerParams(entry: MovementEntry, signed: bigint, now: string): Record<string, unknown> {
+  return {
+    type: entry.type,
+    signed,
+    now,
+    machine_id: entry.machineId ?? null,
+    transfer_id: entry.transferId ?? null,
+    counterparty: entry.counterpartyAccount ?? null,
+    cash: serializeCash(entry.cash),
+    reference: entry.reference ?? null,
+  };
 }
 
 function withdrawnOn(account: Account, now: string): bigint {

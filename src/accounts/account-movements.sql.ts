@@ -1,0 +1,76 @@
+// The statements of AccountMovementsService, with :named parameters (run
+// through TransactionRunner.query: prepared once per name on Postgres).
+import { Account, AccountStatus } from './account.entity';
+
+const ACCOUNT_COLUMNS = `account_number, holder_name, balance, overdraft_limit, daily_withdrawal_limit, withdrawn_today,
+  withdrawn_on, status, created_at, updated_at`;
+const LEDGER_INSERT = `INSERT INTO ledger_entries (type, account_number, machine_id, amount, balance_after, transfer_id,
+  counterparty_account, cash, reference, created_at)`;
+// Typed so Postgres never has to guess a parameter that is only ever NULL.
+const LEDGER_VALUES = `:type, account_number, CAST(:machine_id AS varchar), CAST(:signed AS bigint), :balance,
+  CAST(:transfer_id AS varchar), CAST(:counterparty AS varchar), CAST(:cash AS text), CAST(:reference AS varchar), :now`;
+
+// Every check of assertActive + assertCanDebit, as one WHERE: the row is
+// updated only when the debit would be allowed (same rules, same order).
+const DEBIT_WHERE = `account_number = :account AND status = 'active' AND balance - :amount >= -overdraft_limit`;
+const DAILY_LIMIT_WHERE = `(daily_withdrawal_limit IS NULL OR
+  (CASE WHEN withdrawn_on = :day THEN withdrawn_today ELSE 0 END) + :amount <= daily_withdrawal_limit)`;
+const DAILY_LIMIT_SET = `, withdrawn_today = CASE WHEN withdrawn_on = :day THEN withdrawn_today + :amount ELSE :amount END, withdrawn_on = :day`;
+const debitSql = (daily: boolean, returning: string) =>
+  `UPDATE accounts SET balance = balance - :amount, updated_at = :now${daily ? DAILY_LIMIT_SET : ''}
+  WHERE ${DEBIT_WHERE}${daily ? ` AND ${DAILY_LIMIT_WHERE}` : ''} RETURNING ${returning}`;
+// Postgres: the conditional debit and its ledger row in ONE statement (a
+// data-modifying CTE), so the row lock lasts one statement, not a transaction.
+const pgDebitSql = (daily: boolean) =>
+  `WITH debited AS (${debitSql(daily, 'account_number, balance')})
+  ${LEDGER_INSERT} SELECT ${LEDGER_VALUES.replace(':balance', 'balance')} FROM debited RETURNING id, balance_after`;
+
+// A checked movement on a locked row: the new balance (and daily counters, when
+// given) and the ledger row. Postgres: one statement.
+const APPLY_SET = `balance = :balance, updated_at = :now,
+  withdrawn_today = COALESCE(CAST(:withdrawn_today AS bigint), withdrawn_today), withdrawn_on = COALESCE(CAST(:withdrawn_on AS varchar), withdrawn_on)`;
+
+export const MOVEMENT_SQL = {
+  lock: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_number = :account`,
+  pgLock: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_number = :account FOR UPDATE`,
+  pgDebit: pgDebitSql(false),
+  pgDebitDaily: pgDebitSql(true),
+  sqliteDebit: debitSql(false, 'balance'),
+  sqliteDebitDaily: debitSql(true, 'balance'),
+  pgApply: `WITH moved AS (UPDATE accounts SET ${APPLY_SET} WHERE account_number = :account RETURNING account_number)
+  ${LEDGER_INSERT} SELECT ${LEDGER_VALUES} FROM moved RETURNING id`,
+  sqliteApply: `UPDATE accounts SET ${APPLY_SET} WHERE account_number = :account`,
+  sqliteLedger: `${LEDGER_INSERT} VALUES (${LEDGER_VALUES.replace('account_number', ':account')}) RETURNING id`,
+} as const;
+
+export type MovementStatement = keyof typeof MOVEMENT_SQL;
+
+export interface AccountRow {
+  account_number: string;
+  holder_name: string | null;
+  balance: unknown;
+  overdraft_limit: unknown;
+  daily_withdrawal_limit: unknown;
+  withdrawn_today: unknown;
+  withdrawn_on: string | null;
+  status: AccountStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A raw row as the entity: money as bigint whether the driver gave text (pg) or bigint (SQLite). */
+export function toAccount(row: AccountRow): Account {
+  const money = (value: unknown) => BigInt(value as string);
+  return Object.assign(new Account(), {
+    accountNumber: row.account_number,
+    holderName: row.holder_name,
+    balance: money(row.balance),
+    overdraftLimit: money(row.overdraft_limit),
+    dailyWithdrawalLimit: row.daily_withdrawal_limit === null ? null : money(row.daily_withdrawal_limit),
+    withdrawnToday: money(row.withdrawn_today),
+    withdrawnOn: row.withdrawn_on,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
