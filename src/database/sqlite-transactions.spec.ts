@@ -66,6 +66,27 @@ describe('SqliteTransactions', () => {
     await expect(insert('child', 13, 1)).resolves.toBe(13);
   });
 
+  // A refusal or an idempotent replay may rest on what an earlier use case of
+  // its group wrote: it must not reach the client before that is on disk,
+  // and when the group is lost the client must hear of the failure instead.
+  it('answers a refused use case only after its group commits, with the commit failure if it is lost', async () => {
+    await insert('parent', 1);
+    let refusedSettled = false;
+    const lost = insert('child', 20, 999);
+    const refused = sqlite.run(async () => {
+      throw new Error('refused');
+    });
+    refused.catch(() => (refusedSettled = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(refusedSettled).toBe(false);
+    const [first, second] = await Promise.allSettled([lost, refused]);
+    expect(first.status).toBe('rejected');
+    expect(second.status).toBe('rejected');
+    expect((second as PromiseRejectedResult).reason).toBe((first as PromiseRejectedResult).reason);
+    await expect(sqlite.run(async () => Promise.reject(new Error('alone')))).rejects.toThrow('alone');
+  });
+
   it('answers a use case only after its COMMIT', async () => {
     let answered = false;
     const pending = insert('parent', 7).then(() => (answered = true));

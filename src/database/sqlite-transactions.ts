@@ -9,6 +9,8 @@ const MAX_GROUP = 100;
 /** How long BEGIN IMMEDIATE waits for another connection's write lock (as busy_timeout did). */
 const WRITE_LOCK_WAIT_MS = 10_000;
 
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
 interface CommitGroup {
   size: number;
   committed: Promise<void>;
@@ -44,10 +46,16 @@ export class SqliteTransactions {
     private readonly ambient: AsyncLocalStorage<EntityManager>,
   ) {}
 
+  /**
+   * Resolves or rejects only once the group's COMMIT is on disk — refusals
+   * and idempotent replays too: they may rest on what earlier use cases of
+   * the group wrote, and must not reach a client if a crash loses that.
+   */
   async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    const { value, group } = await this.mutex.runExclusive(() => this.runInGroup(work));
+    const { outcome, group } = await this.mutex.runExclusive(() => this.runInGroup(work));
     await group.committed;
-    return value;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
   }
 
   read<T>(work: () => Promise<T>, inUseCase: boolean): Promise<T> {
@@ -65,7 +73,7 @@ export class SqliteTransactions {
     return [];
   }
 
-  private async runInGroup<T>(work: (em: EntityManager) => Promise<T>): Promise<{ value: T; group: CommitGroup }> {
+  private async runInGroup<T>(work: (em: EntityManager) => Promise<T>): Promise<{ outcome: Outcome<T>; group: CommitGroup }> {
     const runner = this.dataSource.createQueryRunner();
     const group = this.group ?? (await this.begin());
     this.exec('SAVEPOINT use_case');
@@ -73,10 +81,10 @@ export class SqliteTransactions {
     try {
       const value = await this.ambient.run(runner.manager, () => work(runner.manager));
       this.exec('RELEASE use_case');
-      return { value, group };
+      return { outcome: { ok: true, value }, group };
     } catch (error) {
       this.undo(group);
-      throw error;
+      return { outcome: { ok: false, error }, group };
     } finally {
       markTransaction(runner, false);
       if (++group.size >= MAX_GROUP) this.commit(group);
