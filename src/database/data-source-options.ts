@@ -30,6 +30,9 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
         connectionTimeoutMillis: 3000,
         query_timeout: 15000,
         keepAlive: true,
+        // A session whose client vanished (host down, partition) must not
+        // hold row locks until TCP keepalive notices: Postgres ends it.
+        idle_in_transaction_session_timeout: 30000,
       },
     };
   }
