@@ -17,8 +17,8 @@ export interface BenchOptions {
   /** Replace the generated block of bench/RESULTS.md. */
   report: boolean;
   build: boolean;
-  /** Build the committed tree (git archive HEAD) instead of the working tree. */
-  fromHead: boolean;
+  /** Build a committed tree (git archive <ref>: --from-head is HEAD, --ref=<commit> any) instead of the working tree. */
+  fromRef: string | null;
   /** Extra server environment, e.g. --env DB_POOL_SIZE=32. */
   serverEnv: Record<string, string>;
   /** Extra node flags for the server, e.g. --node-arg=--cpu-prof. */
@@ -51,7 +51,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     largeLedgerRows: Number(value('large-ledger') ?? (quick ? 100_000 : 1_000_000)),
     report: argv.includes('--report'),
     build: !argv.includes('--no-build'),
-    fromHead: argv.includes('--from-head'),
+    fromRef: value('ref') ?? (argv.includes('--from-head') ? 'HEAD' : null),
     serverEnv,
     nodeArgs: argv.includes('--profile') ? ['-r', `${__dirname}/cpu-profile.cjs`, ...values('node-arg')] : values('node-arg'),
     profile: argv.includes('--profile'),

@@ -13,6 +13,8 @@ export interface MachineInfo {
   othersRunning: string;
   /** NODE_OPTIONS the server ran with (the Dockerfile's). */
   nodeOptions: string;
+  /** The code measured. */
+  source?: string;
 }
 
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
@@ -92,6 +94,7 @@ export function renderReport(phases: PhaseResult[], machine: MachineInfo, opts: 
       (Object.keys(opts.serverEnv).length ? `, server env ${JSON.stringify(opts.serverEnv)}` : '') +
       `; server: \`node dist/src/main.js\` (NODE_ENV=production, LOG_LEVEL=warn${machine.nodeOptions ? `, NODE_OPTIONS=${machine.nodeOptions}` : ', no NODE_OPTIONS'}).`,
     '',
+    `Code: ${machine.source ?? 'unknown'}.`,
     `Machine: ${machine.cpus}; ${machine.memory}; Node ${machine.node}; ${machine.postgres}; SQLite ${machine.sqlite}.`,
     `Else running at the start: ${machine.othersRunning}.`,
     '',

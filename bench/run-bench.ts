@@ -26,17 +26,17 @@ const END = '<!-- bench:generated:end -->';
  * where others' half-done edits may sit; type errors only warn, since tsc
  * still emits and the app may not even import the file in question.
  */
-function build(fromHead: boolean): string {
-  process.stderr.write(`building ${fromHead ? 'HEAD' : 'the working tree'}…\n`);
+function build(ref: string | null): { main: string; source: string } {
+  process.stderr.write(`building ${ref ?? 'the working tree'}…\n`);
   let source = ROOT;
-  if (fromHead) {
+  if (ref) {
     // Outside the repo: tsconfig.json type-checks bench/**, which must not see a second tree.
     source = join(tmpdir(), `atm-bench-head-${process.pid}`);
     rmSync(source, { recursive: true, force: true });
     mkdirSync(source, { recursive: true });
-    execFileSync('sh', ['-c', `git archive HEAD | tar -x -C "${source}"`], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync('sh', ['-c', `git archive "${ref}" | tar -x -C "${source}"`], { cwd: ROOT, stdio: 'inherit' });
     symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'));
-    process.stderr.write(`  HEAD is ${execFileSync('git', ['log', '--oneline', '-1'], { cwd: ROOT, encoding: 'utf8' })}`);
+    process.stderr.write(`  ${ref} is ${execFileSync('git', ['log', '--oneline', '-1', ref], { cwd: ROOT, encoding: 'utf8' })}`);
   }
   rmSync(BUILD_DIR, { recursive: true, force: true });
   try {
@@ -47,8 +47,10 @@ function build(fromHead: boolean): string {
   } catch {
     process.stderr.write('  (type errors above: built anyway)\n');
   }
-  if (fromHead) rmSync(source, { recursive: true, force: true });
-  return join(BUILD_DIR, 'src', 'main.js');
+  if (ref) rmSync(source, { recursive: true, force: true });
+  const head = execFileSync('git', ['log', '--oneline', '-1', ref ?? 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const dirty = ref ? '' : execFileSync('git', ['status', '--porcelain', '--untracked-files=no', 'src', 'migrations'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  return { main: join(BUILD_DIR, 'src', 'main.js'), source: `\`${head}\`${dirty ? ' plus uncommitted changes in the working tree' : ''}` };
 }
 
 async function machineInfo(): Promise<MachineInfo> {
@@ -83,14 +85,15 @@ async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
   mkdirSync(WORK_DIR, { recursive: true });
-  const main = opts.build || !existsSync(join(BUILD_DIR, 'src', 'main.js')) ? build(opts.fromHead) : join(BUILD_DIR, 'src', 'main.js');
+  const built = opts.build || !existsSync(join(BUILD_DIR, 'src', 'main.js')) ? build(opts.fromRef) : { main: join(BUILD_DIR, 'src', 'main.js'), source: 'an earlier build' };
+  const main = built.main;
   const machine = await machineInfo();
   const phases: PhaseResult[] = [];
   for (const db of opts.databases) {
     process.stderr.write(`${db}:\n`);
     phases.push(await runDatabasePhase(db, opts, WORK_DIR, opts.main ? resolve(opts.main) : main));
   }
-  const markdown = renderReport(phases, machine, opts, startedAt);
+  const markdown = renderReport(phases, { ...machine, source: built.source }, opts, startedAt);
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   writeFileSync(join(WORK_DIR, `results-${opts.label}-${stamp}.json`), JSON.stringify({ opts, machine, phases }, null, 2));
   writeFileSync(join(WORK_DIR, `results-${opts.label}-${stamp}.md`), markdown);
