@@ -96,7 +96,7 @@ export function renderReport(phases: PhaseResult[], machine: MachineInfo, opts: 
     '',
     `Code: ${machine.source ?? 'unknown'}.`,
     `Machine: ${machine.cpus}; ${machine.memory}; Node ${machine.node}; ${machine.postgres}; SQLite ${machine.sqlite}.`,
-    `Else running at the start: ${machine.othersRunning}.`,
+    `Else running when the run started: ${machine.othersRunning}; during each scenario see the last column (CPU of every process but the server, its Postgres backends and the load driver, as a share of both cores).`,
     '',
   ];
   for (const phase of phases) {

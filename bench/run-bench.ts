@@ -4,13 +4,14 @@
 // against the same schema. See bench/RESULTS.md for what is measured and why.
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseOptions } from './bench-options';
 import { ADMIN_URL, PhaseResult, productionNodeOptions, runDatabasePhase } from './database-phase';
 import { withPg } from './invariants';
 import { MachineInfo, renderReport } from './report';
+import { processTree } from './server-process';
 
 const ROOT = resolve(__dirname, '..');
 const WORK_DIR = join(ROOT, 'bench', 'tmp');
@@ -58,17 +59,42 @@ async function machineInfo(): Promise<MachineInfo> {
   const memory = new Database(':memory:');
   const sqlite = (memory.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
   memory.close();
-  const top = execFileSync('ps', ['-eo', 'pcpu,comm', '--sort=-pcpu', '--no-headers'], { encoding: 'utf8' })
-    .split('\n').slice(0, 5).map((l) => l.trim()).filter((l) => l && !l.startsWith('0.0'));
+  const top = await busiestOthers();
   return {
     cpus: `${cpus().length} cores (${cpus()[0].model.trim()})`,
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
     node: process.version,
     postgres: `PostgreSQL ${pgVersion} on the same box (synchronous_commit on)`,
     sqlite,
-    othersRunning: top.length ? top.join(', ') : 'nothing notable',
+    othersRunning: top.length ? top.join(', ') : 'nothing above 5% of a core',
     nodeOptions: productionNodeOptions() ?? '',
   };
+}
+
+/** Other processes using over 5% of a core during one second (this run's own processes excluded). */
+async function busiestOthers(): Promise<string[]> {
+  const own = new Set(processTree(process.pid));
+  const sample = () => new Map(readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => [Number(d), statOf(Number(d))]));
+  const before = sample();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const busy: string[] = [];
+  for (const [pid, after] of sample()) {
+    const start = before.get(pid);
+    if (own.has(pid) || !after || !start) continue;
+    const percent = (after.cpu - start.cpu) * 100;
+    if (percent > 5) busy.push(`${after.name} ${percent.toFixed(0)}%`);
+  }
+  return busy;
+}
+
+function statOf(pid: number): { name: string; cpu: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpu: (Number(fields[11]) + Number(fields[12])) / 100 };
+  } catch {
+    return undefined;
+  }
 }
 
 function writeReport(markdown: string): void {
