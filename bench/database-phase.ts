@@ -53,9 +53,11 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
     ...opts.serverEnv,
   };
   const result: PhaseResult = { db, scenarios: [], pgbench: [], skipped: [], invariants: '', loadBefore: loadAverage() };
-  const server = await startServer(main, env, join(workDir, `server-${db}.log`), opts.nodeArgs);
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    const haveMachines = await createMachines(server.baseUrl);
+    server = await startServer(main, env, join(workDir, `server-${db}.log`), opts.nodeArgs);
+    const running = server;
+    const haveMachines = await createMachines(running.baseUrl);
     const grow = (accounts: readonly string[], rows: number) =>
       db === 'postgres' ? growLedgerPostgres(dbUrl, accounts, rows) : Promise.resolve(growLedgerSqlite(sqliteFile, accounts, rows));
     const wanted = (name: ScenarioName) => (opts.only === null ? name !== 'live' : opts.only.includes(name));
@@ -66,7 +68,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
         return;
       }
       if (db === 'postgres') await withPg(dbUrl, (c) => c.query('CHECKPOINT'));
-      result.scenarios.push(await runScenario(SCENARIOS[name], server, opts, workDir, db === 'postgres' ? dbName : '(sqlite)'));
+      result.scenarios.push(await runScenario(SCENARIOS[name], running, opts, workDir, db === 'postgres' ? dbName : '(sqlite)'));
     };
     await scenario('live');
     await scenario('balance');
@@ -88,7 +90,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
     await scenario('history-large');
     result.invariants = await checkInvariants(db === 'postgres' ? { dbUrl } : { sqliteFile });
   } finally {
-    await server.stop();
+    await server?.stop();
     if (db === 'postgres') await withPg(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
     else for (const suffix of ['', '-wal', '-shm']) rmSync(sqliteFile + suffix, { force: true });
   }
