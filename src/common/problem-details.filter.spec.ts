@@ -37,6 +37,7 @@ describe('toProblem', () => {
     [{ message: 'Connection terminated unexpectedly' }],
     [{ driverError: { code: '57P01' }, message: 'terminating connection due to administrator command' }],
     [{ message: 'timeout exceeded when trying to connect' }],
+    [{ code: '3D000', message: 'database "atm" does not exist' }],
   ])('answers 503 SERVICE_UNAVAILABLE with Retry-After for an unreachable database %#', (error) => {
     const problem = toProblem(Object.assign(new Error(String(error.message)), error));
     expect(problem.body).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
