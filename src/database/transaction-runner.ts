@@ -45,10 +45,6 @@ export class TransactionRunner {
     this.sqlite = new SqliteTransactions(dataSource, this.ambient);
   }
 
-  get inTransaction(): boolean {
-    return this.ambient.getStore() !== undefined;
-  }
-
   /** Runs `work` in a transaction, joining the caller's when there is one. */
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const current = this.ambient.getStore();
