@@ -1,14 +1,27 @@
 // The statements of AccountMovementsService, with :named parameters (run
 // through TransactionRunner.query: prepared once per name on Postgres).
+import { LEDGER_COLUMNS, LEDGER_INSERT_INTO, LedgerColumn } from '../transactions/ledger.service';
 import { Account, AccountStatus } from './account.entity';
 
 const ACCOUNT_COLUMNS = `account_number, holder_name, balance, overdraft_limit, daily_withdrawal_limit, withdrawn_today,
   withdrawn_on, status, created_at, updated_at`;
-const LEDGER_INSERT = `INSERT INTO ledger_entries (type, account_number, machine_id, amount, balance_after, transfer_id,
-  counterparty_account, cash, reference, created_at)`;
-// Typed so Postgres never has to guess a parameter that is only ever NULL.
-const LEDGER_VALUES = `:type, account_number, CAST(:machine_id AS varchar), CAST(:signed AS bigint), :balance,
-  CAST(:transfer_id AS varchar), CAST(:counterparty AS varchar), CAST(:cash AS text), CAST(:reference AS varchar), :now`;
+// The value of each ledger column (account_number: the CTE's row). Typed so
+// Postgres never has to guess a parameter that is only ever NULL.
+const LEDGER_VALUES: Record<LedgerColumn, string> = {
+  type: ':type',
+  account_number: 'account_number',
+  machine_id: 'CAST(:machine_id AS varchar)',
+  amount: 'CAST(:signed AS bigint)',
+  balance_after: ':balance',
+  transfer_id: 'CAST(:transfer_id AS varchar)',
+  counterparty_account: 'CAST(:counterparty AS varchar)',
+  cash: 'CAST(:cash AS text)',
+  reference: 'CAST(:reference AS varchar)',
+  created_at: ':now',
+};
+/** The values in LEDGER_COLUMNS order, as LEDGER_INSERT_INTO takes them (by position). */
+const ledgerValues = (overrides: Partial<Record<LedgerColumn, string>> = {}) =>
+  LEDGER_COLUMNS.map((column) => overrides[column] ?? LEDGER_VALUES[column]).join(', ');
 
 // Every check of assertActive + assertCanDebit, as one WHERE: the row is
 // updated only when the debit would be allowed (same rules, same order).
@@ -23,7 +36,7 @@ const debitSql = (daily: boolean, returning: string) =>
 // data-modifying CTE), so the row lock lasts one statement, not a transaction.
 const pgDebitSql = (daily: boolean) =>
   `WITH debited AS (${debitSql(daily, 'account_number, balance')})
-  ${LEDGER_INSERT} SELECT ${LEDGER_VALUES.replace(':balance', 'balance')} FROM debited RETURNING id, balance_after`;
+  ${LEDGER_INSERT_INTO} SELECT ${ledgerValues({ balance_after: 'balance' })} FROM debited RETURNING id, balance_after`;
 
 // A checked movement on a locked row: the new balance (and daily counters, when
 // given) and the ledger row. Postgres: one statement.
@@ -38,9 +51,9 @@ export const MOVEMENT_SQL = {
   sqliteDebit: debitSql(false, 'balance'),
   sqliteDebitDaily: debitSql(true, 'balance'),
   pgApply: `WITH moved AS (UPDATE accounts SET ${APPLY_SET} WHERE account_number = :account RETURNING account_number)
-  ${LEDGER_INSERT} SELECT ${LEDGER_VALUES} FROM moved RETURNING id`,
+  ${LEDGER_INSERT_INTO} SELECT ${ledgerValues()} FROM moved RETURNING id`,
   sqliteApply: `UPDATE accounts SET ${APPLY_SET} WHERE account_number = :account`,
-  sqliteLedger: `${LEDGER_INSERT} VALUES (${LEDGER_VALUES.replace('account_number', ':account')}) RETURNING id`,
+  sqliteLedger: `${LEDGER_INSERT_INTO} VALUES (${ledgerValues({ account_number: ':account' })}) RETURNING id`,
 } as const;
 
 export type MovementStatement = keyof typeof MOVEMENT_SQL;

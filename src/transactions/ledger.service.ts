@@ -20,13 +20,15 @@ export interface NewLedgerEntry {
   createdAt?: string;
 }
 
-const LEDGER_COLUMNS = [
+/** The columns every ledger INSERT writes, in order (here and in account-movements.sql.ts). */
+export const LEDGER_COLUMNS = [
   'type', 'account_number', 'machine_id', 'amount', 'balance_after',
   'transfer_id', 'counterparty_account', 'cash', 'reference', 'created_at',
-];
-const INSERT_LEDGER_SQL =
-  `INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')}) ` +
-  `VALUES (${LEDGER_COLUMNS.map((c) => `:${c}`).join(', ')}) RETURNING id`;
+] as const;
+export type LedgerColumn = (typeof LEDGER_COLUMNS)[number];
+/** `INSERT INTO ledger_entries (<LEDGER_COLUMNS>)`: add VALUES or a SELECT in the same order. */
+export const LEDGER_INSERT_INTO = `INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')})`;
+const INSERT_LEDGER_SQL = `${LEDGER_INSERT_INTO} VALUES (${LEDGER_COLUMNS.map((c) => `:${c}`).join(', ')}) RETURNING id`;
 
 /** The append-only ledger: rows are only ever inserted, in the caller's transaction. */
 @Injectable()
