@@ -58,7 +58,7 @@ function params(config: AppConfig): Params {
   return {
     pinoHttp: {
       ...pinoOptions(config),
-      // requestId middleware (app.setup.ts) has already chosen the id.
+      // responseBasics middleware (app.setup.ts) has already chosen the id.
       genReqId: (req) => req.id ?? '',
       customAttributeKeys: { reqId: 'req_id' },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),

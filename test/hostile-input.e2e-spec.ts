@@ -107,6 +107,17 @@ describe('hostile input → clear problem+json, never a 500, nothing changed', (
     expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('answers, refusals included, are never cacheable and carry no ETag', async () => {
+    const read = await t.http().get(`/accounts/${account}/balance`);
+    const refused = await t.http().get('/accounts/0000/balance');
+    const overdrawn = await t.http().post(`/accounts/${account}/withdraw`).send({ amount: '5000.00' });
+    for (const res of [read, refused, overdrawn]) {
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers.etag).toBeUndefined();
+    }
+    expect([read.status, refused.status, overdrawn.status]).toEqual([200, 404, 422]);
+  });
+
   it('over-long reference and holder name → 400', async () => {
     const ref = await t.http().post(`/accounts/${account}/deposit`).send({ amount: '1.00', reference: 'r'.repeat(141) });
     expect(ref.body.errors[0].field).toBe('reference');

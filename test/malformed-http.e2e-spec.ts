@@ -70,6 +70,7 @@ describe('requests broken below the JSON level → 4xx problem+json, never a 500
     expect(head).toMatch(/^HTTP\/1\.1 400 /);
     expect(head).toMatch(/content-type: application\/problem\+json/i);
     expect(head).toMatch(/x-request-id: [0-9a-f-]{36}/i);
+    expect(head).toMatch(/cache-control: no-store/i);
     expect(JSON.parse(body)).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
   });
 

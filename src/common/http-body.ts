@@ -11,11 +11,16 @@ export const MAX_BODY_BYTES = 16 * 1024;
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
-/** `X-Request-Id` in and out: the client's when it is sane, else a fresh UUID. */
-export const requestId: RequestHandler = (req, res, next) => {
+/**
+ * Headers every answer carries: `X-Request-Id` in and out (the client's when
+ * it is sane, else a fresh UUID), and `Cache-Control: no-store` — balances,
+ * ledgers and cash counts are never to be kept by a browser or a proxy.
+ */
+export const responseBasics: RequestHandler = (req, res, next) => {
   const given = req.headers['x-request-id'];
   req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   res.setHeader('X-Request-Id', String(req.id));
+  res.setHeader('Cache-Control', 'no-store');
   next();
 };
 
@@ -107,5 +112,5 @@ function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
   // An answer to HEAD has no body, even this one.
   const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
   return `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-    `X-Request-Id: ${randomUUID()}\r\nConnection: close\r\n\r\n${head ? '' : body}`;
+    `X-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${head ? '' : body}`;
 }
