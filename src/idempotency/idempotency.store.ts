@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
 
 /** A response as sent: status, content type and body text, replayed byte for byte. */
 export interface StoredResponse {
@@ -45,14 +46,17 @@ interface KeyRow {
 
 /**
  * The idempotency_keys table, always used inside the caller's transaction.
- * Raw SQL: a fresh keyed request costs one statement (store), and the same
+ * Raw SQL through TransactionRunner.query (prepared once per connection on
+ * Postgres): a fresh keyed request costs one statement (store), and the same
  * text runs on Postgres and SQLite (≥ 3.35: upsert with RETURNING).
  */
 @Injectable()
 export class IdempotencyStore {
+  constructor(private readonly tx: TransactionRunner) {}
+
   /** The live (unexpired) key, or null when the key is unknown. */
   async find(em: EntityManager, request: KeyedRequest, cutoff: string): Promise<StoredKey | null> {
-    const [row] = await query<KeyRow>(em, FIND_SQL, { ...params(request), cutoff });
+    const [row] = await this.tx.query<KeyRow>(em, 'idempotency_find', FIND_SQL, { ...params(request), cutoff });
     return row ? { fingerprint: row.fingerprint, response: toResponse(row) } : null;
   }
 
@@ -61,7 +65,7 @@ export class IdempotencyStore {
    * already. Returns null when stored, else the key another request holds.
    */
   async store(em: EntityManager, request: KeyedRequest, response: StoredResponse, now: string, cutoff: string): Promise<StoredKey | null> {
-    const stored = await query(em, STORE_SQL, { ...params(request), ...columns(response), created_at: now, cutoff });
+    const stored = await this.tx.query(em, 'idempotency_store', STORE_SQL, { ...params(request), ...columns(response), created_at: now, cutoff });
     if (stored.length > 0) return null;
     // Gone between the two statements (expired that very millisecond): a
     // retry will store it; answer as if it were still running.
@@ -70,7 +74,7 @@ export class IdempotencyStore {
 
   /** Deletes up to `limit` keys created at or before `cutoff`; returns how many. */
   async deleteExpired(em: EntityManager, cutoff: string, limit: number): Promise<number> {
-    return (await query(em, PRUNE_SQL, { cutoff, limit })).length;
+    return (await this.tx.query(em, 'idempotency_prune', PRUNE_SQL, { cutoff, limit })).length;
   }
 }
 
@@ -85,13 +89,4 @@ function columns(response: StoredResponse) {
 function toResponse(row: KeyRow): StoredResponse | null {
   if (row.status === null || row.status === undefined) return null;
   return { status: Number(row.status), contentType: row.content_type, body: row.body };
-}
-
-/** Rows of a statement on either driver (pg answers UPDATE/DELETE as [rows, count] otherwise). */
-async function query<T = Record<string, unknown>>(em: EntityManager, sql: string, values: Record<string, unknown>): Promise<T[]> {
-  const [text, bound] = em.connection.driver.escapeQueryWithParameters(sql, values);
-  const runner = em.queryRunner;
-  if (!runner) throw new Error('IdempotencyStore used outside a transaction');
-  const result = await runner.query(text, bound, true);
-  return (result.records ?? []) as T[];
 }
