@@ -1,0 +1,93 @@
+// `npm run bench:ceiling`: the most this machine can answer of the bench's
+// withdraw request with no Nest, no database and no application code — Node's
+// own HTTP server, and Express 5 as @nestjs/platform-express uses it — driven
+// by the same load driver (autocannon, 64 connections) as `npm run bench`.
+// It bounds what any Express-based service can reach here, whatever its database does.
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { LoadResult, LoadSpec } from './load-spec';
+
+const PORT = 4190;
+const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 10);
+const workDir = join(__dirname, 'tmp');
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function listening(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = createConnection(port, '127.0.0.1', () => resolve(true)).on('error', () => resolve(false));
+      socket.unref();
+      setTimeout(() => socket.destroy(), 200);
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`reference server did not listen on ${port}`);
+}
+
+async function measure(kind: string): Promise<{ kind: string; load: LoadResult; serverCpuMsPerRequest: number; driverCpuMsPerRequest: number }> {
+  const server: ChildProcess = spawn(process.execPath, [join(__dirname, 'ceiling', 'reference-server.js'), kind, String(PORT)], { stdio: 'inherit' });
+  try {
+    await listening(PORT);
+    const spec: LoadSpec = {
+      url: `http://127.0.0.1:${PORT}`,
+      connections: 64,
+      warmupSeconds: 3,
+      durationSeconds: SECONDS,
+      method: 'POST',
+      paths: Array.from({ length: 1000 }, (_, i) => `/accounts/${10001 + i}/withdraw`),
+      bodies: ['{"amount":"0.01"}'],
+    };
+    const specFile = join(workDir, `load-ceiling-${kind}.json`);
+    writeFileSync(specFile, JSON.stringify(spec));
+    const driver = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'load-driver.ts'), specFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let start = { server: 0, driver: 0 };
+    let used = { server: 0, driver: 0 };
+    let load: LoadResult | null = null;
+    for await (const line of createInterface({ input: driver.stdout! })) {
+      if (line === 'MEASURE_START') start = { server: cpuSeconds(server.pid!), driver: cpuSeconds(driver.pid!) };
+      else if (line.startsWith('RESULT ')) {
+        used = { server: cpuSeconds(server.pid!) - start.server, driver: cpuSeconds(driver.pid!) - start.driver };
+        load = JSON.parse(line.slice(7)) as LoadResult;
+      }
+    }
+    if (!load) throw new Error(`no result for ${kind}`);
+    const per = (seconds: number) => Math.round((seconds / load!.responses) * 1e6) / 1000;
+    return { kind, load, serverCpuMsPerRequest: per(used.server), driverCpuMsPerRequest: per(used.driver) };
+  } finally {
+    server.kill('SIGKILL');
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(workDir, { recursive: true });
+  const rows: string[] = [];
+  for (const kind of ['node', 'express']) {
+    const { load, serverCpuMsPerRequest, driverCpuMsPerRequest } = await measure(kind);
+    const errors = Object.entries(load.statusCounts).filter(([s]) => !s.startsWith('2')).reduce((n, [, c]) => n + c, 0) + load.connectionErrors + load.timeouts;
+    rows.push(`| ${kind === 'node' ? "Node's http server" : 'Express 5 (express.json, res.json)'} | ${load.rps.toFixed(0)} | ${load.p50Ms} | ${load.p99Ms} | ${errors} | ${serverCpuMsPerRequest} | ${driverCpuMsPerRequest} |`);
+  }
+  process.stdout.write(
+    [
+      `HTTP ceiling, POST /accounts/{n}/withdraw answered without Nest or a database; 64 connections, 3 s warm-up + ${SECONDS} s:`,
+      '',
+      '| server | req/s | p50 ms | p99 ms | errors | CPU ms/req server | CPU ms/req load driver |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});
