@@ -31,7 +31,8 @@ function setupOpenApi(app: NestExpressApplication): void {
     .setDescription(
       'Accounts, ledger, transfers and ATM cash inventory. Money is a string with exactly 2 decimals in ' +
         'responses; requests take `"10.50"` or a number with at most 2 decimals. Errors are RFC 9457 ' +
-        '`application/problem+json` with a stable `code`. Every POST accepts `Idempotency-Key`.',
+        '`application/problem+json` with a stable `code`. Every POST accepts `Idempotency-Key`. Every answer ' +
+        'carries `X-Request-Id` and `Cache-Control: no-store`.',
     )
     .setVersion('1')
     .build();

@@ -30,10 +30,12 @@ if (kind === 'node') {
     })
     .listen(Number(port), '127.0.0.1');
 } else if (kind === 'express') {
-  // Express 5 as @nestjs/platform-express ships it: express.json() and res.json() with its defaults.
+  // Express 5 as @nestjs/platform-express ships it and src/app.setup.ts sets it
+  // up: express.json() and res.json(), no X-Powered-By, no ETag.
   const express = require('express');
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false);
   app.use(express.json());
   app.post('/accounts/:n/withdraw', (_req, res) => res.json(answer));
   app.listen(Number(port), '127.0.0.1');
