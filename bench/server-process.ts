@@ -1,7 +1,7 @@
-// Starts the built server as a real process and measures its memory.
-import { ChildProcess, spawn } from 'node:child_process';
+// Starts the built server as a real process (test/helpers/server-process.ts)
+// and measures its memory through /proc.
 import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Readiness, spawnServer, stopChild, waitUntilReady } from '../test/helpers/server-process';
 
 export interface ServerProcess {
   pid: number;
@@ -9,36 +9,26 @@ export interface ServerProcess {
   stop: () => Promise<void>;
 }
 
-/** Boots `main` with `env` and waits until /healthz answers 200 (migrations and preload done). */
+/** Up to 180 s: migrations and the PRELOAD_ACCOUNTS preload run before /healthz answers. */
+const READINESS: Readiness = { path: '/healthz', timeoutMs: 180_000, intervalMs: 250, killOnTimeout: true };
+/** SIGTERM, then SIGKILL if the server has not exited after this long. */
+const STOP_GRACE_MS = 15_000;
+
+/**
+ * Boots `main` with this process's environment plus `env` (which sets PORT),
+ * its output into `logFile`, and waits until /healthz answers 200 (migrations and preload done).
+ */
 export async function startServer(main: string, env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...nodeArgs, main], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', log, log],
-  });
+  const child = spawnServer(main, { env: { ...process.env, ...env }, nodeArgs, output: openSync(logFile, 'w') });
   const baseUrl = `http://127.0.0.1:${env.PORT}`;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitHealthy(baseUrl, child, logFile);
-  return { pid: child.pid as number, baseUrl, stop: () => stopProcess(child, exited) };
-}
-
-async function waitHealthy(baseUrl: string, child: ChildProcess, logFile: string): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see ${logFile}`);
-    const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await sleep(250);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not become healthy; see ${logFile}`);
-}
-
-async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), sleep(15_000).then(() => true)]);
-  if (timedOut) child.kill('SIGKILL');
+  await waitUntilReady(child, baseUrl, READINESS, () => `; see ${logFile}`);
+  return {
+    pid: child.pid as number,
+    baseUrl,
+    stop: async () => {
+      await stopChild(child, 'SIGTERM', STOP_GRACE_MS);
+    },
+  };
 }
 
 /** The process and all its descendants (a cluster's workers count too). */

@@ -1,29 +1,21 @@
 // The server as operators run it: `node dist/src/main.js` in its own process,
-// so SIGKILL, restarts and two instances on one database are real.
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+// so SIGKILL, restarts and two instances on one database are real. The
+// spawning, polling and stopping are test/helpers/server-process.ts; this
+// adds the suite's defaults, restarts on one port and a bounded log tail.
+import { ChildProcess } from 'node:child_process';
+import { OutputLog, Readiness, spawnServer, stopChild, waitUntilReady } from '../../helpers/server-process';
 import { REPO_ROOT, SERVER_ENTRY } from './env';
 
-const BOOT_TIMEOUT_MS = 60_000;
-const LOG_TAIL_BYTES = 16 * 1024;
+export { freePort } from '../../helpers/server-process';
 
-/** A port nothing listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+/** Liveness only (an outage test boots against a database that may be down); left running on timeout, stop() ends it. */
+const READINESS: Readiness = { path: '/healthz/live', timeoutMs: 60_000, intervalMs: 100, requestTimeoutMs: 1000, killOnTimeout: false };
+const LOG_TAIL_BYTES = 16 * 1024;
 
 export class ServerProcess {
   private child: ChildProcess | null = null;
-  private logTail = '';
+  /** Kept across restarts. */
+  private readonly logTail = new OutputLog(LOG_TAIL_BYTES);
   starts = 0;
 
   constructor(
@@ -41,11 +33,11 @@ export class ServerProcess {
 
   /** The last lines the server wrote (warn level and above): for failure messages. */
   get logs(): string {
-    return this.logTail;
+    return this.logTail.toString();
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [SERVER_ENTRY], {
+    const child = spawnServer(SERVER_ENTRY, {
       cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -55,50 +47,20 @@ export class ServerProcess {
         PORT: String(this.port),
         ...this.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      output: this.logTail.append,
     });
     this.child = child;
     this.starts += 1;
-    const keep = (chunk: Buffer) => {
-      this.logTail = (this.logTail + chunk.toString('utf8')).slice(-LOG_TAIL_BYTES);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    await this.waitUntilLive(child);
-  }
-
-  private async waitUntilLive(child: ChildProcess): Promise<void> {
-    const deadline = Date.now() + BOOT_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`server exited during boot (${child.exitCode ?? child.signalCode}):\n${this.logTail}`);
-      }
-      try {
-        const res = await fetch(`${this.url}/healthz/live`, { signal: AbortSignal.timeout(1000) });
-        if (res.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(100);
-    }
-    throw new Error(`server not live after ${BOOT_TIMEOUT_MS} ms:\n${this.logTail}`);
+    await waitUntilReady(child, this.url, READINESS, () => `:\n${this.logs}`);
   }
 
   /** SIGKILL: no shutdown hook runs, in-flight transactions die with the process. */
   async kill(): Promise<void> {
-    await this.signal('SIGKILL');
+    if (this.child) await stopChild(this.child, 'SIGKILL');
   }
 
   /** SIGTERM: graceful shutdown, in-flight requests finish. */
   async stop(): Promise<void> {
-    await this.signal('SIGTERM');
-  }
-
-  private async signal(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    const exited = once(child, 'exit');
-    child.kill(signal);
-    await exited;
+    if (this.child) await stopChild(this.child, 'SIGTERM');
   }
 }
