@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
 import { parseConfigMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
@@ -42,8 +43,10 @@ export class DemoMachineSeeder implements OnApplicationBootstrap {
       });
       if (seeded) this.logger.log('seeded demo machine atm-001');
     } catch (error) {
-      // Another instance starting on the same database seeded it first.
-      if (!isUniqueViolation(error)) throw error;
+      // Another instance starting on the same database seeded it first: its
+      // commit lands after our count and either before MachinesService.insert's
+      // own existence check (MACHINE_EXISTS) or during our insert (unique violation).
+      if (!isUniqueViolation(error) && !(error instanceof DomainError && error.code === 'MACHINE_EXISTS')) throw error;
     }
   }
 }
