@@ -16,6 +16,8 @@ export class AppConfig {
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   readonly migrationsRun: boolean;
   readonly dbPoolSize: number;
+  /** Postgres: longest wait for a pooled connection (or a new one) before a request gets 503. */
+  readonly dbAcquireTimeoutMs: number;
   readonly currency: string;
   readonly defaultOverdraftLimit: bigint;
   readonly defaultDailyWithdrawalLimit: bigint | null;
@@ -39,6 +41,7 @@ export class AppConfig {
     this.sqliteSynchronous = env('SQLITE_SYNCHRONOUS');
     this.migrationsRun = env('DB_MIGRATIONS_RUN');
     this.dbPoolSize = env('DB_POOL_SIZE');
+    this.dbAcquireTimeoutMs = env('DB_ACQUIRE_TIMEOUT_MS');
     this.currency = env('CURRENCY');
     this.defaultOverdraftLimit = parseConfigMoney(env('DEFAULT_OVERDRAFT_LIMIT'), 'DEFAULT_OVERDRAFT_LIMIT');
     const daily = env('DEFAULT_DAILY_WITHDRAWAL_LIMIT');

@@ -9,6 +9,8 @@ describe('configuration', () => {
       dbType: 'sqlite',
       sqlitePath: './data/atm.sqlite',
       migrationsRun: true,
+      dbPoolSize: 16,
+      dbAcquireTimeoutMs: 3000,
       currency: 'USD',
       defaultOverdraftLimit: 0n,
       defaultDailyWithdrawalLimit: null,
@@ -31,8 +33,9 @@ describe('configuration', () => {
     const config = AppConfig.fromEnv({
       PORT: '8080', DB_TYPE: 'postgres', DATABASE_URL: 'postgres://u@h/db', DB_MIGRATIONS_RUN: 'false',
       DEFAULT_OVERDRAFT_LIMIT: '25.5', DEFAULT_DAILY_WITHDRAWAL_LIMIT: '500', PRELOAD_ACCOUNTS: '{"1001":"1000.00","x_2":"0.01"}',
+      DB_ACQUIRE_TIMEOUT_MS: '10000',
     });
-    expect(config).toMatchObject({ port: 8080, dbType: 'postgres', migrationsRun: false, defaultOverdraftLimit: 2550n, defaultDailyWithdrawalLimit: 50000n });
+    expect(config).toMatchObject({ port: 8080, dbType: 'postgres', migrationsRun: false, defaultOverdraftLimit: 2550n, defaultDailyWithdrawalLimit: 50000n, dbAcquireTimeoutMs: 10000 });
     expect([...(config.preloadAccounts ?? [])]).toEqual([['1001', 100000n], ['x_2', 1n]]);
   });
 
@@ -48,6 +51,8 @@ describe('configuration', () => {
     [{ SEED_DEMO_DATA: 'maybe' }, /SEED_DEMO_DATA/],
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
     [{ DB_MIGRATIONS_RUN: 'yes please' }, /DB_MIGRATIONS_RUN/],
+    [{ DB_ACQUIRE_TIMEOUT_MS: '50' }, /DB_ACQUIRE_TIMEOUT_MS/],
+    [{ DB_ACQUIRE_TIMEOUT_MS: 'soon' }, /DB_ACQUIRE_TIMEOUT_MS/],
   ])('refuses %p with a message naming the variable', (env, message) => {
     expect(() => validateEnv(env)).toThrow(message);
   });

@@ -38,6 +38,9 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE = 16;
 
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  DB_ACQUIRE_TIMEOUT_MS = 3000;
+
   @Matches(/^[A-Z]{3}$/, { message: 'CURRENCY must be a 3-letter ISO 4217 code such as USD' })
   CURRENCY = 'USD';
 

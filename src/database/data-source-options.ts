@@ -27,7 +27,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
         max: config.dbPoolSize,
         // Fail fast instead of hanging when the database is unreachable:
         // requests get 503 and the health probe turns red within seconds.
-        connectionTimeoutMillis: 3000,
+        connectionTimeoutMillis: config.dbAcquireTimeoutMs,
         query_timeout: 15000,
         keepAlive: true,
         // A session whose client vanished (host down, partition) must not

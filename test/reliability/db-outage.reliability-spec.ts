@@ -10,7 +10,7 @@ import { selectedDatabases } from './harness/env';
 import { recordFigures } from './harness/figures';
 import { BehindProxy, OutageRun, runOutage, startBehindProxy, stopBehindProxy } from './harness/outage';
 
-// data-source-options.ts: connectionTimeoutMillis 3000, query_timeout 15000.
+// data-source-options.ts: connectionTimeoutMillis = DB_ACQUIRE_TIMEOUT_MS (3000 by default), query_timeout 15000.
 const QUERY_TIMEOUT_MS = 15_000;
 
 const describePostgres = selectedDatabases().includes('postgres') ? describe : describe.skip;
