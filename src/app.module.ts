@@ -9,10 +9,11 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging.module';
 import { MachinesModule } from './machines/machines.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
 @Module({
-  imports: [AppConfigModule, LoggingModule, DatabaseModule, TransactionsModule, AccountsModule, MachinesModule, HealthModule, IdempotencyModule],
+  imports: [AppConfigModule, LoggingModule, DatabaseModule, TransactionsModule, AccountsModule, MachinesModule, HealthModule, IdempotencyModule, RateLimitModule],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

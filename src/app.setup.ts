@@ -1,9 +1,12 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { Logger } from 'nestjs-pino';
 import { answerUnparsableRequests, bodyErrorHandler, parseJsonBody, requireJsonBody, responseBasics, rejectHostileBody } from './common/http-body';
+import { AppConfig } from './config/app-config';
 import { documentIdempotency } from './idempotency/idempotency.openapi';
+import { documentRateLimit } from './rate-limit/rate-limit.openapi';
 
 /**
  * Everything an app instance needs beyond its modules: the HTTP plumbing in
@@ -11,8 +14,12 @@ import { documentIdempotency } from './idempotency/idempotency.openapi';
  * e2e tests both call this, so tests exercise the real request path.
  */
 export function configureApp(app: NestExpressApplication): void {
+  const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  if (config.trustProxy !== undefined) trustProxy(app, config.trustProxy);
+  // Only with a limit: an unlimited deployment runs no guard at all.
+  if (config.rateLimitPerMinute > 0) app.useGlobalGuards(app.get(ThrottlerGuard));
   // No ETag: nothing here may be cached (see responseBasics), and computing one
   // turns every body into a Buffer hashed per response — ~14 % of bare Express's CPU.
   app.set('etag', false);
@@ -23,6 +30,15 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(bodyErrorHandler(new NestLogger('HTTP')));
   answerUnparsableRequests(app.getHttpServer());
   setupOpenApi(app);
+}
+
+/** Which proxies' X-Forwarded-For Express believes (req.ip: the rate limit's client). */
+function trustProxy(app: NestExpressApplication, value: boolean | number | string): void {
+  try {
+    app.set('trust proxy', value);
+  } catch (error) {
+    throw new Error(`TRUST_PROXY=${String(value)}: ${(error as Error).message}`);
+  }
 }
 
 function setupOpenApi(app: NestExpressApplication): void {
@@ -36,6 +52,6 @@ function setupOpenApi(app: NestExpressApplication): void {
     )
     .setVersion('1')
     .build();
-  const document = documentIdempotency(SwaggerModule.createDocument(app, config));
+  const document = documentRateLimit(documentIdempotency(SwaggerModule.createDocument(app, config)));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

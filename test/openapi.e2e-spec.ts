@@ -51,6 +51,14 @@ describe('OpenAPI document at /docs-json', () => {
     }
   });
 
+  it('documents the optional 429 RATE_LIMITED on every operation but the health probes', () => {
+    for (const [method, path] of CONTRACT) {
+      const responses = Object.keys(doc.paths[path][method].responses);
+      if (path.startsWith('/healthz')) expect(responses).not.toContain('429');
+      else expect(responses).toContain('429');
+    }
+  });
+
   it('serves Swagger UI at /docs', async () => {
     const res = await t.http().get('/docs/');
     expect(res.status).toBe(200);

@@ -25,6 +25,10 @@ export class AppConfig {
   readonly maxAtmWithdrawal: bigint;
   readonly maxCoinsPerWithdrawal: number;
   readonly idempotencyTtlSeconds: number;
+  /** 0: no rate limit. */
+  readonly rateLimitPerMinute: number;
+  /** Express's `trust proxy` setting, when TRUST_PROXY is set. */
+  readonly trustProxy: boolean | number | string | undefined;
   readonly seedDemoData: boolean;
   readonly preloadAccounts: ReadonlyMap<string, bigint> | null;
   readonly logLevel: string;
@@ -50,6 +54,8 @@ export class AppConfig {
     this.maxAtmWithdrawal = parseConfigMoney(env('MAX_ATM_WITHDRAWAL'), 'MAX_ATM_WITHDRAWAL');
     this.maxCoinsPerWithdrawal = env('MAX_COINS_PER_WITHDRAWAL');
     this.idempotencyTtlSeconds = env('IDEMPOTENCY_TTL_SECONDS');
+    this.rateLimitPerMinute = env('RATE_LIMIT_PER_MINUTE');
+    this.trustProxy = parseTrustProxy(env('TRUST_PROXY'));
     this.seedDemoData = env('SEED_DEMO_DATA') ?? this.nodeEnv !== 'production';
     this.preloadAccounts = parsePreload(env('PRELOAD_ACCOUNTS'));
     this.logLevel = env('LOG_LEVEL');
@@ -83,4 +89,11 @@ function parsePreload(text: string | undefined): ReadonlyMap<string, bigint> | n
     accounts.set(number, parseConfigMoney(String(balance), `PRELOAD_ACCOUNTS[${number}]`));
   }
   return accounts;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (text === 'true' || text === 'false') return text === 'true';
+  return /^\d+$/.test(text) ? Number(text) : text;
 }

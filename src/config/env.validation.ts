@@ -63,6 +63,15 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(60) @Max(30 * 86400)
   IDEMPOTENCY_TTL_SECONDS = 86400;
 
+  /** Requests per client per minute; 0 is no limit (API.md: 429, off unless configured). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE = 0;
+
+  /** Express's `trust proxy`: `true`, a hop count, or addresses/subnets/keywords (`loopback`, `10.0.0.0/8`). */
+  @IsOptional()
+  @Matches(/^(true|false|\d{1,2}|[0-9A-Za-z.:/,\s]+)$/, { message: 'TRUST_PROXY must be true, false, a hop count or a list of addresses/subnets' })
+  TRUST_PROXY?: string;
+
   @IsOptional() @Transform(toBool) @IsBoolean()
   SEED_DEMO_DATA?: boolean;
 

@@ -1,10 +1,12 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { DatabaseHealthIndicator } from './database.health';
 
 @ApiTags('health')
+@SkipThrottle() // orchestrator probes are never rate-limited
 @Controller('healthz')
 export class HealthController {
   constructor(
