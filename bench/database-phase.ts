@@ -10,6 +10,7 @@ import { checkInvariants, withPg } from './invariants';
 import { runPgbench, PgbenchResult } from './pgbench';
 import { runScenario, ScenarioResult } from './run-scenario';
 import { SCENARIOS, ScenarioName } from './scenarios';
+import { freePort } from '../test/helpers/server-process';
 import { startServer } from './server-process';
 
 export const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -48,7 +49,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
     PRELOAD_ACCOUNTS: preloadAccountsEnv(),
     DB_MIGRATIONS_RUN: 'true',
     NODE_OPTIONS: productionNodeOptions() ?? '',
-    PORT: String(20000 + Math.floor(Math.random() * 10000)),
+    PORT: String(await freePort()),
     ...(db === 'postgres' ? { DB_TYPE: 'postgres', DATABASE_URL: dbUrl } : { DB_TYPE: 'sqlite', SQLITE_PATH: sqliteFile }),
     ...opts.serverEnv,
   };

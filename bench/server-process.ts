@@ -1,6 +1,6 @@
 // Starts the built server as a real process (test/helpers/server-process.ts)
 // and measures its memory through /proc.
-import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Readiness, spawnServer, stopChild, waitUntilReady } from '../test/helpers/server-process';
 
 export interface ServerProcess {
@@ -19,7 +19,9 @@ const STOP_GRACE_MS = 15_000;
  * its output into `logFile`, and waits until /healthz answers 200 (migrations and preload done).
  */
 export async function startServer(main: string, env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawnServer(main, { env: { ...process.env, ...env }, nodeArgs, output: openSync(logFile, 'w') });
+  const output = openSync(logFile, 'w');
+  const child = spawnServer(main, { env: { ...process.env, ...env }, nodeArgs, output });
+  closeSync(output); // the child has its own copy
   const baseUrl = `http://127.0.0.1:${env.PORT}`;
   await waitUntilReady(child, baseUrl, READINESS, () => `; see ${logFile}`);
   return {
