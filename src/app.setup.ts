@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Logger } from 'nestjs-pino';
+import { installFastAsyncResourceBind } from './common/async-resource-bind';
 import { answerUnparsableRequests, bodyErrorHandler, parseJsonBody, requireJsonBody, responseBasics, rejectHostileBody } from './common/http-body';
 import { AppConfig } from './config/app-config';
 import { documentIdempotency } from './idempotency/idempotency.openapi';
@@ -14,6 +15,8 @@ import { documentRateLimit } from './rate-limit/rate-limit.openapi';
  * e2e tests both call this, so tests exercise the real request path.
  */
 export function configureApp(app: NestExpressApplication): void {
+  // Nest binds every interceptor step with it; Node 20's own is slow (see the module).
+  installFastAsyncResourceBind();
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
