@@ -1,6 +1,7 @@
 // `npm run bench:ceiling`: the most this machine can answer of the bench's
-// withdraw request with no Nest, no database and no application code — Node's
-// own HTTP server, and Express 5 as @nestjs/platform-express uses it — driven
+// withdraw request with no database and no application code — Node's own HTTP
+// server, Express 5 as @nestjs/platform-express uses it, and Nest on top of it
+// (router alone; with ValidationPipe and/or one interceptor, as the app) — driven
 // by the same load driver (autocannon, 64 connections) as `npm run bench`.
 // It bounds what any Express-based service can reach here, whatever its database does.
 import { ChildProcess, spawn } from 'node:child_process';
@@ -11,6 +12,15 @@ import { createInterface } from 'node:readline';
 import { LoadResult, LoadSpec } from './load-spec';
 
 const PORT = 4190;
+const TITLES: Record<string, string> = {
+  node: "Node's http server",
+  express: 'Express 5 (express.json, res.json, no ETag)',
+  'nest-bare': 'Nest 11 on Express: router only',
+  'nest-pipe': "Nest 11 on Express + ValidationPipe (the app's options, one-field DTO)",
+  'nest-interceptor': 'Nest 11 on Express + one pass-through interceptor',
+  nest: 'Nest 11 on Express + ValidationPipe + one pass-through interceptor',
+  'nest-fastbind': 'the same + the app\'s fast AsyncResource.bind (src/common/async-resource-bind.ts)',
+};
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 10);
 const workDir = join(__dirname, 'tmp');
 
@@ -34,7 +44,10 @@ async function listening(port: number): Promise<void> {
 }
 
 async function measure(kind: string): Promise<{ kind: string; load: LoadResult; serverCpuMsPerRequest: number; driverCpuMsPerRequest: number }> {
-  const server: ChildProcess = spawn(process.execPath, [join(__dirname, 'ceiling', 'reference-server.js'), kind, String(PORT)], { stdio: 'inherit' });
+  const args = kind.startsWith('nest')
+    ? ['-r', 'ts-node/register/transpile-only', join(__dirname, 'ceiling', 'nest-server.ts'), String(PORT), kind === 'nest' ? 'full' : kind.slice(5)]
+    : [join(__dirname, 'ceiling', 'reference-server.js'), kind, String(PORT)];
+  const server: ChildProcess = spawn(process.execPath, args, { stdio: 'inherit' });
   try {
     await listening(PORT);
     const spec: LoadSpec = {
@@ -70,14 +83,14 @@ async function measure(kind: string): Promise<{ kind: string; load: LoadResult; 
 async function main(): Promise<void> {
   mkdirSync(workDir, { recursive: true });
   const rows: string[] = [];
-  for (const kind of ['node', 'express']) {
+  for (const kind of Object.keys(TITLES)) {
     const { load, serverCpuMsPerRequest, driverCpuMsPerRequest } = await measure(kind);
     const errors = Object.entries(load.statusCounts).filter(([s]) => !s.startsWith('2')).reduce((n, [, c]) => n + c, 0) + load.connectionErrors + load.timeouts;
-    rows.push(`| ${kind === 'node' ? "Node's http server" : 'Express 5 (express.json, res.json)'} | ${load.rps.toFixed(0)} | ${load.p50Ms} | ${load.p99Ms} | ${errors} | ${serverCpuMsPerRequest} | ${driverCpuMsPerRequest} |`);
+    rows.push(`| ${TITLES[kind]} | ${load.rps.toFixed(0)} | ${load.p50Ms} | ${load.p99Ms} | ${errors} | ${serverCpuMsPerRequest} | ${driverCpuMsPerRequest} |`);
   }
   process.stdout.write(
     [
-      `HTTP ceiling, POST /accounts/{n}/withdraw answered without Nest or a database; 64 connections, 3 s warm-up + ${SECONDS} s:`,
+      `HTTP ceiling, POST /accounts/{n}/withdraw answered without a database or application code; 64 connections, 3 s warm-up + ${SECONDS} s:`,
       '',
       '| server | req/s | p50 ms | p99 ms | errors | CPU ms/req server | CPU ms/req load driver |',
       '|---|---:|---:|---:|---:|---:|---:|',
