@@ -36,6 +36,10 @@ export class SqliteTransactions {
   private readonly statements = new Map<string, Database.Statement>();
   private group: CommitGroup | null = null;
   private busyTimeout?: number;
+  // One query runner (and its EntityManager) for every use case: the mutex
+  // lets one use case at a time use the one connection, so a fresh runner
+  // per use case only allocated the same objects again.
+  private sharedRunner?: QueryRunner;
   // The group's deferred COMMIT must not run in the async context of the use
   // case that scheduled it: the mutex is re-entrant by context, and would let
   // it in while that use case is still running.
@@ -74,7 +78,7 @@ export class SqliteTransactions {
   }
 
   private async runInGroup<T>(work: (em: EntityManager) => Promise<T>): Promise<{ outcome: Outcome<T>; group: CommitGroup }> {
-    const runner = this.dataSource.createQueryRunner();
+    const runner = (this.sharedRunner ??= this.dataSource.createQueryRunner());
     const group = this.group ?? (await this.begin());
     this.exec('SAVEPOINT use_case');
     markTransaction(runner, true);
