@@ -29,6 +29,11 @@ const CODES_BY_STATUS = Object.entries(PROBLEMS).reduce<Record<number, string[]>
  * Documents the problem responses a route can return. Pass a status for all
  * its codes, or `[status, [codes]]` to name the ones that route uses.
  */
+/** The `content` of every problem response in the OpenAPI document: problem+json, ProblemView. */
+export function problemContent(): Record<string, { schema: { $ref: string } }> {
+  return { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemView) } } };
+}
+
 export function ApiProblems(...entries: Array<number | [number, ProblemCode[]]>): MethodDecorator & ClassDecorator {
   const all = [...entries, 500] as Array<number | [number, ProblemCode[]]>;
   return applyDecorators(
@@ -38,7 +43,7 @@ export function ApiProblems(...entries: Array<number | [number, ProblemCode[]]>)
       return ApiResponse({
         status,
         description: `Problem details; code: ${codes.join(', ') || 'INTERNAL_ERROR'}`,
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemView) } } },
+        content: problemContent(),
       });
     }),
   );

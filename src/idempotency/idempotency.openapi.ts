@@ -1,7 +1,5 @@
 import type { OpenAPIObject, OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger';
-import { getSchemaPath } from '@nestjs/swagger';
-import { ProblemView } from '../common/api-problems.decorator';
-import { PROBLEM_CONTENT_TYPE } from '../common/problems';
+import { problemContent } from '../common/api-problems.decorator';
 import { IDEMPOTENCY_KEY_HEADER, MAX_KEY_LENGTH } from './idempotency-key';
 
 const KEY_PARAMETER: ParameterObject = {
@@ -55,7 +53,7 @@ function documentOperation(operation: OperationObject): void {
     const existing = operation.responses[status] as ResponseObject | undefined;
     const response: ResponseObject = existing ?? {
       description: 'Problem details; code:',
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemView) } } },
+      content: problemContent(),
     };
     if (response.description.includes(added.code)) continue;
     const separator = response.description.endsWith(':') ? ' ' : ', ';

@@ -1,7 +1,5 @@
 import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
-import { getSchemaPath } from '@nestjs/swagger';
-import { ProblemView } from '../common/api-problems.decorator';
-import { PROBLEM_CONTENT_TYPE } from '../common/problems';
+import { problemContent } from '../common/api-problems.decorator';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -10,7 +8,7 @@ const RATE_LIMITED: ResponseObject = {
     'Problem details; code: RATE_LIMITED — more than RATE_LIMIT_PER_MINUTE requests from this client in a minute ' +
     '(only when the deployment sets a limit; off by default). Nothing was applied, nothing is stored under an Idempotency-Key.',
   headers: { 'Retry-After': { description: 'Seconds until this client may send again', schema: { type: 'integer' } } },
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemView) } } },
+  content: problemContent(),
 };
 
 /** Documents the optional rate limit's 429 on every operation but the health probes (which it never limits). */
