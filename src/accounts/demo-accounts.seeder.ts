@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError } from '../common/domain-error';
 import { parseConfigMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
-import { isUniqueViolation } from '../database/database-errors';
+import { isCreatedByAnother } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Account } from './account.entity';
 import { AccountsService } from './accounts.service';
@@ -44,10 +43,8 @@ export class DemoAccountsSeeder implements OnApplicationBootstrap {
       });
       if (created > 0) this.logger.log(`seeded ${created} account(s)`);
     } catch (error) {
-      // Another instance starting on the same database seeded them first: its
-      // commit lands after our existence check and either before
-      // AccountsService.insert's own (ACCOUNT_EXISTS) or during our insert.
-      if (!isUniqueViolation(error) && !(error instanceof DomainError && error.code === 'ACCOUNT_EXISTS')) throw error;
+      // Another instance starting on the same database seeded them first.
+      if (!isCreatedByAnother(error, 'ACCOUNT_EXISTS')) throw error;
     }
   }
 

@@ -1,5 +1,7 @@
 // Classifies driver errors the same way for pg and better-sqlite3. TypeORM
 // wraps query errors in QueryFailedError and keeps the driver's on `driverError`.
+import { DomainError } from '../common/domain-error';
+import type { ProblemCode } from '../common/problems';
 
 type ErrorLike = { code?: unknown; message?: unknown; driverError?: unknown; errno?: unknown };
 
@@ -26,6 +28,15 @@ export function isRetryableConflict(error: unknown): boolean {
 export function isUniqueViolation(error: unknown): boolean {
   const code = codeOf(error);
   return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/**
+ * Another writer created the same row first: our insert hit the unique key,
+ * or the service's own existence check (`existsCode`, e.g. MACHINE_EXISTS)
+ * ran just after the other's commit. Seeders racing at boot treat both alike.
+ */
+export function isCreatedByAnother(error: unknown, existsCode: ProblemCode): boolean {
+  return isUniqueViolation(error) || (error instanceof DomainError && error.code === existsCode);
 }
 
 const UNAVAILABLE_CODES = new Set([

@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError } from '../common/domain-error';
 import { parseConfigMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
-import { isUniqueViolation } from '../database/database-errors';
+import { isCreatedByAnother } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { CashKind } from './dispense-plan';
 import { Machine } from './machine.entity';
@@ -43,10 +42,8 @@ export class DemoMachineSeeder implements OnApplicationBootstrap {
       });
       if (seeded) this.logger.log('seeded demo machine atm-001');
     } catch (error) {
-      // Another instance starting on the same database seeded it first: its
-      // commit lands after our count and either before MachinesService.insert's
-      // own existence check (MACHINE_EXISTS) or during our insert (unique violation).
-      if (!isUniqueViolation(error) && !(error instanceof DomainError && error.code === 'MACHINE_EXISTS')) throw error;
+      // Another instance starting on the same database seeded it first.
+      if (!isCreatedByAnother(error, 'MACHINE_EXISTS')) throw error;
     }
   }
 }
