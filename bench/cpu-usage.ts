@@ -14,7 +14,7 @@ export function cpuSecondsOfStat(stat: string): number {
   return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
 }
 
-function cpuSeconds(pid: number, withChildren = true): number {
+export function cpuSeconds(pid: number, withChildren = true): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     if (withChildren) return cpuSecondsOfStat(stat);

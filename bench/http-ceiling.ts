@@ -5,13 +5,14 @@
 // by the same load driver (autocannon, 64 connections) as `npm run bench`.
 // It bounds what any Express-based service can reach here, whatever its database does.
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { freePort } from '../test/helpers/server-process';
+import { cpuSeconds } from './cpu-usage';
 import { LoadResult, LoadSpec } from './load-spec';
 
-const PORT = 4190;
 const TITLES: Record<string, string> = {
   node: "Node's http server",
   express: 'Express 5 (express.json, res.json, no ETag)',
@@ -23,12 +24,6 @@ const TITLES: Record<string, string> = {
 };
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 10);
 const workDir = join(__dirname, 'tmp');
-
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function listening(port: number): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
@@ -44,14 +39,15 @@ async function listening(port: number): Promise<void> {
 }
 
 async function measure(kind: string): Promise<{ kind: string; load: LoadResult; serverCpuMsPerRequest: number; driverCpuMsPerRequest: number }> {
+  const port = await freePort();
   const args = kind.startsWith('nest')
-    ? ['-r', 'ts-node/register/transpile-only', join(__dirname, 'ceiling', 'nest-server.ts'), String(PORT), kind === 'nest' ? 'full' : kind.slice(5)]
-    : [join(__dirname, 'ceiling', 'reference-server.js'), kind, String(PORT)];
+    ? ['-r', 'ts-node/register/transpile-only', join(__dirname, 'ceiling', 'nest-server.ts'), String(port), kind === 'nest' ? 'full' : kind.slice(5)]
+    : [join(__dirname, 'ceiling', 'reference-server.js'), kind, String(port)];
   const server: ChildProcess = spawn(process.execPath, args, { stdio: 'inherit' });
   try {
-    await listening(PORT);
+    await listening(port);
     const spec: LoadSpec = {
-      url: `http://127.0.0.1:${PORT}`,
+      url: `http://127.0.0.1:${port}`,
       connections: 64,
       warmupSeconds: 3,
       durationSeconds: SECONDS,
@@ -66,9 +62,9 @@ async function measure(kind: string): Promise<{ kind: string; load: LoadResult; 
     let used = { server: 0, driver: 0 };
     let load: LoadResult | null = null;
     for await (const line of createInterface({ input: driver.stdout! })) {
-      if (line === 'MEASURE_START') start = { server: cpuSeconds(server.pid!), driver: cpuSeconds(driver.pid!) };
+      if (line === 'MEASURE_START') start = { server: cpuSeconds(server.pid!, false), driver: cpuSeconds(driver.pid!, false) };
       else if (line.startsWith('RESULT ')) {
-        used = { server: cpuSeconds(server.pid!) - start.server, driver: cpuSeconds(driver.pid!) - start.driver };
+        used = { server: cpuSeconds(server.pid!, false) - start.server, driver: cpuSeconds(driver.pid!, false) - start.driver };
         load = JSON.parse(line.slice(7)) as LoadResult;
       }
     }
