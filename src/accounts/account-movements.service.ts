@@ -40,7 +40,7 @@ export class AccountMovementsService {
   /** Locks accounts in sorted order (so opposite transfers cannot deadlock); 404 for the first missing. */
   async lock(em: EntityManager, accountNumbers: string[]): Promise<Map<string, Account>> {
     const locked = new Map<string, Account>();
-    const statement = this.tx.dialect === 'postgres' ? 'pgLock' : 'lock';
+    const statement = this.tx.dialect === 'postgres' ? 'pgLock' : 'select';
     for (const number of [...new Set(accountNumbers)].sort()) {
       const [row] = await this.run<AccountRow>(em, statement, { account: number });
       if (row) locked.set(number, toAccount(row));
@@ -49,6 +49,12 @@ export class AccountMovementsService {
       if (!locked.has(number)) throw new DomainError('ACCOUNT_NOT_FOUND', `No account ${number}`);
     }
     return locked;
+  }
+
+  /** The account as it is, without a lock; null when there is none. */
+  async find(em: EntityManager, accountNumber: string): Promise<Account | null> {
+    const [row] = await this.run<AccountRow>(em, 'select', { account: accountNumber });
+    return row ? toAccount(row) : null;
   }
 
   assertActive(account: Account): void {

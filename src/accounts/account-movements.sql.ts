@@ -44,7 +44,8 @@ const APPLY_SET = `balance = :balance, updated_at = :now,
   withdrawn_today = COALESCE(CAST(:withdrawn_today AS bigint), withdrawn_today), withdrawn_on = COALESCE(CAST(:withdrawn_on AS varchar), withdrawn_on)`;
 
 export const MOVEMENT_SQL = {
-  lock: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_number = :account`,
+  // SQLite locks with this plain read too: its transaction holds the write lock.
+  select: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_number = :account`,
   pgLock: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_number = :account FOR UPDATE`,
   pgDebit: pgDebitSql(false),
   pgDebitDaily: pgDebitSql(true),

@@ -130,7 +130,8 @@ export class AccountsService {
   }
 
   private async find(accountNumber: string): Promise<Account> {
-    const account = await this.tx.read((em) => em.findOneBy(Account, { accountNumber }));
+    // A prepared statement: this read is on every balance, account and history request.
+    const account = await this.tx.read((em) => this.movements.find(em, accountNumber));
     if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', `No account ${accountNumber}`);
     return account;
   }
