@@ -52,7 +52,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<Request>();
-    if (req.method !== 'POST') return next.handle();
+    // req.headers is parsed already; headersDistinct (which tells a repeated
+    // header apart) is built for every header on first use: only for keyed requests.
+    if (req.method !== 'POST' || req.headers['idempotency-key'] === undefined) return next.handle();
     const key = parseIdempotencyKey(req.headersDistinct['idempotency-key']);
     if (key === undefined) return next.handle();
     const request: KeyedRequest = { scope: scopeOf(req), key, fingerprint: requestFingerprint(req.method, req.originalUrl, req.body) };
