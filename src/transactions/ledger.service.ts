@@ -29,6 +29,28 @@ export type LedgerColumn = (typeof LEDGER_COLUMNS)[number];
 /** `INSERT INTO ledger_entries (<LEDGER_COLUMNS>)`: add VALUES or a SELECT in the same order. */
 export const LEDGER_INSERT_INTO = `INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')})`;
 const INSERT_LEDGER_SQL = `${LEDGER_INSERT_INTO} VALUES (${LEDGER_COLUMNS.map((c) => `:${c}`).join(', ')}) RETURNING id`;
+const PG_INTEGER_MAX = 2_147_483_647;
+const SELECT_LEDGER = `SELECT id, ${LEDGER_COLUMNS.join(', ')} FROM ledger_entries`;
+
+/** A raw ledger row: integers as the driver gives them (pg: int8 as text; SQLite: bigint). */
+type LedgerRow = { id: unknown; amount: unknown; balance_after: unknown } & Record<Exclude<LedgerColumn, 'amount' | 'balance_after'>, string | null>;
+
+function toLedgerEntry(row: LedgerRow): LedgerEntry {
+  const money = (value: unknown) => (value === null ? null : BigInt(value as string));
+  return Object.assign(new LedgerEntry(), {
+    id: Number(row.id),
+    type: row.type as LedgerType,
+    accountNumber: row.account_number,
+    machineId: row.machine_id,
+    amount: money(row.amount),
+    balanceAfter: money(row.balance_after),
+    transferId: row.transfer_id,
+    counterpartyAccount: row.counterparty_account,
+    cash: row.cash,
+    reference: row.reference,
+    createdAt: row.created_at as string,
+  });
+}
 
 /** The append-only ledger: rows are only ever inserted, in the caller's transaction. */
 @Injectable()
@@ -57,9 +79,10 @@ export class LedgerService {
   }
 
   async findById(id: number): Promise<TransactionView> {
-    const entry = await this.tx.read((em) => em.findOneBy(LedgerEntry, { id }));
-    if (!entry) throw new DomainError('TRANSACTION_NOT_FOUND', `No transaction ${id}`);
-    return toTransactionView(entry);
+    if (!this.fitsIdColumn(id)) throw transactionNotFound(id);
+    const [row] = await this.tx.read((em) => this.tx.query<LedgerRow>(em, 'ledger_by_id', `${SELECT_LEDGER} WHERE id = :id`, { id }));
+    if (!row) throw transactionNotFound(id);
+    return toTransactionView(toLedgerEntry(row));
   }
 
   /** Newest first, keyset-paged by id; the caller has checked that the account exists. */
@@ -77,16 +100,27 @@ export class LedgerService {
     limit: number,
     cursor?: string,
   ): Promise<Page<TransactionView>> {
-    const before = decodeIdCursor(cursor);
-    const rows = await this.tx.read((em) => {
-      const query = em
-        .createQueryBuilder(LedgerEntry, 'e')
-        .where(`e.${column} = :value`, { value })
-        .orderBy('e.id', 'DESC')
-        .limit(limit + 1);
-      if (before !== undefined) query.andWhere('e.id < :before', { before });
-      return query.getMany();
-    });
-    return toPage(rows, limit, toTransactionView, (row) => row.id);
+    let before = decodeIdCursor(cursor);
+    // Every id is below a bound past the column's range: no bound at all.
+    if (before !== undefined && !this.fitsIdColumn(before)) before = undefined;
+    // Prepared statements (one per column, with and without a cursor), each
+    // answered from its (column, id) index.
+    const name = `ledger_page_${column}${before === undefined ? '' : '_before'}`;
+    const sql = `${SELECT_LEDGER} WHERE ${column} = :value${before === undefined ? '' : ' AND id < :before'} ORDER BY id DESC LIMIT :limit`;
+    const rows = await this.tx.read((em) => this.tx.query<LedgerRow>(em, name, sql, { value, before, limit: limit + 1 }));
+    return toPage(rows.map(toLedgerEntry), limit, toTransactionView, (row) => row.id);
   }
+
+  /**
+   * Whether `id` is in the id column's range. On Postgres the column is a
+   * 32-bit `integer` (the migration's type, which SQLite's autoincrement
+   * needs): a larger id cannot exist, and Postgres would refuse the parameter.
+   */
+  private fitsIdColumn(id: number): boolean {
+    return this.tx.dialect !== 'postgres' || id <= PG_INTEGER_MAX;
+  }
+}
+
+function transactionNotFound(id: number): DomainError {
+  return new DomainError('TRANSACTION_NOT_FOUND', `No transaction ${id}`);
 }
