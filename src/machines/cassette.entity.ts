@@ -1,6 +1,7 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { bigintTransformer, intTransformer } from '../database/bigint.transformer';
 import type { CashKind } from './dispense-plan';
+import { Machine } from './machine.entity';
 
 export const CASH_KINDS = ['bill', 'coin'] as const;
 
@@ -10,9 +11,19 @@ export const CASH_KINDS = ['bill', 'coin'] as const;
  * `count` is always the sum of the machine's ledger cash movements for it.
  */
 @Entity('cassettes')
+@Check('chk_cassettes_denomination', 'denomination > 0')
+@Check('chk_cassettes_kind', "kind IN ('bill', 'coin')")
+@Check('chk_cassettes_count', 'count >= 0 AND count <= capacity')
+@Check('chk_cassettes_capacity', 'capacity > 0')
+@Check('chk_cassettes_initial', 'initial_count >= 0 AND initial_count <= capacity')
 export class Cassette {
   @PrimaryColumn({ name: 'machine_id', type: 'varchar', length: 64 })
   machineId: string;
+
+  /** Declares the foreign key the migration creates; never loaded. */
+  @ManyToOne(() => Machine, { nullable: false })
+  @JoinColumn({ name: 'machine_id' })
+  machine?: Machine;
 
   /** Minor units (2000 = 20.00). */
   @PrimaryColumn({ type: 'bigint', transformer: bigintTransformer })

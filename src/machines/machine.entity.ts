@@ -1,10 +1,11 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 export const MACHINE_STATUSES = ['in_service', 'out_of_service'] as const;
 export type MachineStatus = (typeof MACHINE_STATUSES)[number];
 
 /** An ATM. Its cash lives in its cassettes; machines are never deleted. */
 @Entity('machines')
+@Check('chk_machines_status', "status IN ('in_service', 'out_of_service')")
 export class Machine {
   @PrimaryColumn({ name: 'machine_id', type: 'varchar', length: 64 })
   machineId: string;
