@@ -51,6 +51,27 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       db.pragma(`synchronous = ${config.sqliteSynchronous}`);
       // Integers come back as bigint: no precision lost above 2^53.
       db.defaultSafeIntegers(true);
+      readPragmasAsNumbers(db);
     },
   };
+}
+
+/**
+ * `db.pragma()` results (flags, column numbers) as plain numbers. TypeORM
+ * reads the schema through it (PRAGMA table_xinfo & co.) and compares with
+ * numbers (`notnull === 0`): as bigints every nullable column looked NOT NULL,
+ * so `migration:generate` proposed rebuilding every table, and a migration
+ * using TypeORM's SQLite column changes would rebuild a table from that
+ * misread schema. Every other statement keeps safe integers.
+ */
+export function readPragmasAsNumbers(db: Database.Database): void {
+  const pragma = db.pragma.bind(db);
+  db.pragma = ((source: string, options?: Database.PragmaOptions) => {
+    db.defaultSafeIntegers(false);
+    try {
+      return pragma(source, options);
+    } finally {
+      db.defaultSafeIntegers(true);
+    }
+  }) as Database.Database['pragma'];
 }
