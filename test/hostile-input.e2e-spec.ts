@@ -118,6 +118,34 @@ describe('hostile input → clear problem+json, never a 500, nothing changed', (
     expect([read.status, refused.status, overdrawn.status]).toEqual([200, 404, 422]);
   });
 
+  it('a too-large amount says so', async () => {
+    for (const amount of ['1234567890123456789012345', 1e24]) {
+      const res = await t.http().post(`/accounts/${account}/withdraw`).send({ amount });
+      expect(res.body.errors).toEqual([{ field: 'amount', message: expect.stringMatching(/^amount is too large/) }]);
+    }
+  });
+
+  it.each(['nul\u0000byte', 'line\nbreak', 'tab\there', 'del\u007f'])('control characters in free text (%j) → 400, never stored', async (text) => {
+    // Postgres cannot store NUL in text: this was a 500 there.
+    const ref = await t.http().post(`/accounts/${account}/deposit`).send({ amount: '1.00', reference: text });
+    expect(ref.status).toBe(400);
+    expect(ref.body.errors).toEqual([{ field: 'reference', message: expect.stringContaining('control characters') }]);
+    const transfer = await t.http().post('/transfers').send({ from_account: account, to_account: account, amount: '1.00', reference: text });
+    expect(transfer.body.errors[0].field).toBe('reference');
+    const holder = await t.http().patch(`/accounts/${account}`).send({ holder_name: text });
+    expect(holder.body.errors[0].field).toBe('holder_name');
+    const opened = await t.http().post('/accounts').send({ holder_name: text });
+    expect(opened.body.errors[0].field).toBe('holder_name');
+    const machine = await t.http().post('/machines').send({
+      machine_id: 'never-created', name: text, location: text,
+      cassettes: [{ denomination: '1.00', kind: 'coin', count: 1, capacity: 1 }],
+    });
+    expect(machine.body.errors.map((e: { field: string }) => e.field)).toEqual(['name', 'location']);
+    expect((await t.http().get('/machines/never-created')).status).toBe(404);
+    const renamed = await t.http().patch('/machines/atm-001').send({ name: text, location: text });
+    expect(renamed.body.errors.map((e: { field: string }) => e.field)).toEqual(['name', 'location']);
+  });
+
   it('over-long reference and holder name → 400', async () => {
     const ref = await t.http().post(`/accounts/${account}/deposit`).send({ amount: '1.00', reference: 'r'.repeat(141) });
     expect(ref.body.errors[0].field).toBe('reference');

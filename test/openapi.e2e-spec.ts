@@ -59,6 +59,16 @@ describe('OpenAPI document at /docs-json', () => {
     }
   });
 
+  it('documents the free-text rule (no control characters) on every name, location and reference', async () => {
+    const schemas = (await t.http().get('/docs-json')).body.components.schemas as Record<string, { properties: Record<string, { pattern?: string }> }>;
+    const freeText = Object.entries(schemas).flatMap(([schema, { properties }]) =>
+      Object.entries(properties ?? {})
+        .filter(([field]) => ['holder_name', 'name', 'location', 'reference'].includes(field) && /Dto$/.test(schema))
+        .map(([field, property]) => [`${schema}.${field}`, property.pattern]));
+    expect(freeText.length).toBeGreaterThanOrEqual(8);
+    for (const [, pattern] of freeText) expect(new RegExp(pattern as string).test('a\u0000b')).toBe(false);
+  });
+
   it('serves Swagger UI at /docs', async () => {
     const res = await t.http().get('/docs/');
     expect(res.status).toBe(200);

@@ -17,8 +17,33 @@ export function IsMoney(options: { allowZero?: boolean } = {}, validation?: Vali
           const parsed = parseMoney(value);
           return parsed.ok && (options.allowZero ? parsed.minor >= 0n : parsed.minor > 0n);
         },
-        defaultMessage: () =>
-          `$property must be ${options.allowZero ? 'zero or more' : 'greater than 0'}: a string like "10.50" or a number with at most 2 decimals`,
+        defaultMessage: (args) => {
+          // Name what is wrong with this value: "is too large" is clearer than a range.
+          const parsed = parseMoney(args?.value);
+          const reason = parsed.ok ? `must be ${options.allowZero ? 'zero or more' : 'greater than 0'}` : parsed.message;
+          return `$property ${reason}: a string like "10.50" or a number with at most 2 decimals`;
+        },
+      },
+    });
+}
+
+// C0 controls (NUL among them) and DEL. Postgres cannot store NUL in text at
+// all (the insert failed: a 500); none belongs in a name or a reference.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** The same rule as an OpenAPI `pattern`, for the free-text fields' schemas. */
+export const PLAIN_TEXT_PATTERN = '^[^\\u0000-\\u001f\\u007f]*$';
+
+/** Free text (names, locations, references): no control characters. */
+export function IsPlainText(validation?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isPlainText',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: validation,
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || !CONTROL_CHARACTER.test(value),
+        defaultMessage: () => '$property must not contain control characters (U+0000–U+001F, U+007F)',
       },
     });
 }

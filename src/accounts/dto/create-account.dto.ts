@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { ACCOUNT_NUMBER_PATTERN } from '../../common/path-params';
-import { IsMoney } from '../../common/validation';
+import { IsMoney, IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 
 export class CreateAccountDto {
   /** Generated (10 digits) when absent. */
@@ -9,8 +9,8 @@ export class CreateAccountDto {
   @IsOptional() @IsString() @Matches(ACCOUNT_NUMBER_PATTERN, { message: 'account_number must be 1–34 characters of [A-Za-z0-9_-]' })
   account_number?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada Lovelace', maxLength: 200 })
-  @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada Lovelace', maxLength: 200, pattern: PLAIN_TEXT_PATTERN })
+  @IsOptional() @IsString() @Length(1, 200) @IsPlainText()
   holder_name?: string | null;
 
   // ValidateIf, not IsOptional: IsOptional lets null through, and null is no amount.

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import { IsMoney } from '../../common/validation';
+import { IsMoney, IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 
 /** Body of a teller deposit or withdrawal. */
 export class MoneyMovementDto {
@@ -10,7 +10,7 @@ export class MoneyMovementDto {
   amount: string | number;
 
   /** Free text kept on the ledger row. */
-  @ApiPropertyOptional({ maxLength: 140, example: 'counter 3' })
-  @IsOptional() @IsString() @Length(1, 140)
+  @ApiPropertyOptional({ maxLength: 140, pattern: PLAIN_TEXT_PATTERN, example: 'counter 3' })
+  @IsOptional() @IsString() @Length(1, 140) @IsPlainText()
   reference?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ACCOUNT_NUMBER_PATTERN } from '../../common/path-params';
-import { IsMoney } from '../../common/validation';
+import { IsMoney, IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 
 export class TransferDto {
   @ApiProperty({ example: '1001', pattern: ACCOUNT_NUMBER_PATTERN.source })
@@ -16,7 +16,7 @@ export class TransferDto {
   @IsMoney()
   amount: string | number;
 
-  @ApiPropertyOptional({ maxLength: 140 })
-  @IsOptional() @IsString() @Length(1, 140)
+  @ApiPropertyOptional({ maxLength: 140, pattern: PLAIN_TEXT_PATTERN })
+  @IsOptional() @IsString() @Length(1, 140) @IsPlainText()
   reference?: string;
 }

@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
-import { IsMoney } from '../../common/validation';
+import { IsMoney, IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 import { ACCOUNT_STATUSES, AccountStatus } from '../account.entity';
 
 export class UpdateAccountDto {
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
-  @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, pattern: PLAIN_TEXT_PATTERN })
+  @IsOptional() @IsString() @Length(1, 200) @IsPlainText()
   holder_name?: string | null;
 
   /** Closing needs a zero balance; a closed account takes no status change. */

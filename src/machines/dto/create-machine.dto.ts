@@ -4,6 +4,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
 import { MACHINE_ID_PATTERN } from '../../common/path-params';
+import { IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 import { CASH_KINDS } from '../cassette.entity';
 import type { CashKind } from '../dispense-plan';
 import {
@@ -35,12 +36,12 @@ export class CreateMachineDto {
   @IsString() @Matches(MACHINE_ID_PATTERN, { message: 'machine_id must be 1–64 characters of [A-Za-z0-9_-]' })
   machine_id: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, example: 'Lobby ATM' })
-  @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, pattern: PLAIN_TEXT_PATTERN, example: 'Lobby ATM' })
+  @IsOptional() @IsString() @Length(1, 200) @IsPlainText()
   name?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, example: 'Main St 1' })
-  @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, pattern: PLAIN_TEXT_PATTERN, example: 'Main St 1' })
+  @IsOptional() @IsString() @Length(1, 200) @IsPlainText()
   location?: string | null;
 
   /** One cassette per denomination, 1–20 of them. */
