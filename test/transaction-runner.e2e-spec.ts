@@ -37,6 +37,13 @@ describe('TransactionRunner on a real database', () => {
     expect(BigInt(row.balance as string)).toBe(60n);
   });
 
+  it('query: one name, one SQL text (Postgres would run the statement prepared first under it)', async () => {
+    const one = (em: Parameters<Parameters<TransactionRunner['read']>[0]>[0], sql: string) => tx.query(em, 'runner_spec_one', sql, {});
+    await expect(tx.read((em) => one(em, 'SELECT 1 AS one'))).resolves.toHaveLength(1);
+    await expect(tx.read((em) => one(em, 'SELECT 1 AS one'))).resolves.toHaveLength(1);
+    await expect(tx.read((em) => one(em, 'SELECT 2 AS two'))).rejects.toThrow('statement name runner_spec_one is already used for other SQL');
+  });
+
   it('a nested run joins the outer transaction: an outer failure undoes the inner work', async () => {
     const number = await openAccount(t, '5.00');
     await expect(

@@ -10,6 +10,8 @@ import { SqliteTransactions } from './sqlite-transactions';
 const MAX_ATTEMPTS = 5;
 
 interface CompiledStatement {
+  /** The SQL as given: a name always goes with one text. */
+  sql: string;
   text: string;
   /** Parameter name of each placeholder, in order. */
   order: string[];
@@ -77,7 +79,7 @@ export class TransactionRunner {
    * Runs one statement with `:named` parameters on `em` (a transaction's
    * manager, or runStatement's autocommit one) and returns its rows. Postgres:
    * a named prepared statement (parsed and planned once per connection);
-   * `name` must always go with the same `sql`.
+   * `name` must always go with the same `sql`: another SQL under a used name throws.
    */
   async query<T>(em: EntityManager, name: string, sql: string, params: Record<string, unknown>): Promise<T[]> {
     const statement = this.compile(name, sql);
@@ -100,11 +102,15 @@ export class TransactionRunner {
 
   private compile(name: string, sql: string): CompiledStatement {
     let statement = this.statements.get(name);
+    if (statement && statement.sql !== sql) {
+      // Postgres would run the statement prepared first under this name.
+      throw new Error(`statement name ${name} is already used for other SQL`);
+    }
     if (!statement) {
       // The driver's own placeholder rewrite, run once on the parameter names themselves.
       const keys = Object.fromEntries([...sql.matchAll(/:(\w+)/g)].map(([, key]) => [key, key]));
       const [text, order] = this.dataSource.driver.escapeQueryWithParameters(sql, keys);
-      statement = { text, order: order as string[] };
+      statement = { sql, text, order: order as string[] };
       this.statements.set(name, statement);
     }
     return statement;
