@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CashMovement } from '../transactions/ledger-entry.entity';
 import { LedgerService } from '../transactions/ledger.service';
+import { CASH_INVENTORY_SQL, CashInventoryStatement, MachineCassetteRow, toCassette, toMachine } from './cash-inventory.sql';
 import { Cassette } from './cassette.entity';
 import type { DispensedPiece } from './dispense-plan';
 import { RefillDto } from './dto/cash-movement.dto';
@@ -45,21 +46,14 @@ export class CashInventoryService {
 
   /** 404 without taking a lock (machines are never deleted), so a caller can report it before locking accounts. */
   async assertExists(em: EntityManager, machineId: string): Promise<void> {
-    if (!(await em.existsBy(Machine, { machineId }))) throw machineNotFound(machineId);
+    if ((await this.run(em, 'machineExists', { machine: machineId })).length === 0) throw machineNotFound(machineId);
   }
 
   /** Locks the machine row, then its cassettes by denomination: the "machine" step of the global lock order. */
   async lock(em: EntityManager, machineId: string): Promise<LockedMachine> {
-    const machine = await this.tx
-      .forUpdate(em.createQueryBuilder(Machine, 'm').where('m.machine_id = :machineId', { machineId }))
-      .getOne();
-    if (!machine) throw machineNotFound(machineId);
-    const cassettes = await this.tx
-      .forUpdate(
-        em.createQueryBuilder(Cassette, 'c').where('c.machine_id = :machineId', { machineId }).orderBy('c.denomination', 'DESC'),
-      )
-      .getMany();
-    return { machine, cassettes };
+    const rows = await this.run<MachineCassetteRow>(em, this.tx.dialect === 'postgres' ? 'machinePgLock' : 'machineLock', { machine: machineId });
+    if (rows.length === 0) throw machineNotFound(machineId);
+    return { machine: toMachine(rows[0]), cassettes: rows.map(toCassette) };
   }
 
   assertInService(machine: Machine): void {
@@ -111,14 +105,16 @@ export class CashInventoryService {
 
   /** Writes the new counts of the cassettes a movement touched. */
   async saveCounts(em: EntityManager, machineId: string, cassettes: readonly Cassette[], moved: readonly CashMovement[]): Promise<void> {
-    for (const { denomination } of moved) {
-      const cassette = cassettes.find((c) => c.denomination === denomination) as Cassette;
-      await em
-        .createQueryBuilder()
-        .update(Cassette)
-        .set({ count: cassette.count })
-        .where('machine_id = :machineId AND denomination = :denomination', { machineId, denomination: String(denomination) })
-        .execute();
+    if (moved.length === 0) return;
+    const counts = moved.map(({ denomination }) => (cassettes.find((c) => c.denomination === denomination) as Cassette).count);
+    if (this.tx.dialect === 'postgres') {
+      // One statement (one round trip while the machine is locked) for all of them.
+      const denominations = moved.map(({ denomination }) => String(denomination));
+      await this.run(em, 'cassettesPgSaveCounts', { machine: machineId, denominations, counts });
+      return;
+    }
+    for (const [index, { denomination }] of moved.entries()) {
+      await this.run(em, 'cassetteSqliteSaveCount', { machine: machineId, denomination, count: counts[index] });
     }
   }
 
@@ -149,6 +145,10 @@ export class CashInventoryService {
       const transactionId = await this.ledger.append(em, { type: 'maintenance_reset', machineId, cash: moved, reference: 'maintenance reset' });
       return { ...toInventoryView(machineId, cassettes, this.config.currency), transaction_id: transactionId };
     });
+  }
+
+  private run<T>(em: EntityManager, statement: CashInventoryStatement, params: Record<string, unknown>): Promise<T[]> {
+    return this.tx.query<T>(em, statement, CASH_INVENTORY_SQL[statement], params);
   }
 }
 

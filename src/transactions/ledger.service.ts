@@ -59,8 +59,8 @@ export class LedgerService {
 
   /** Appends one row inside the caller's transaction and returns its id. */
   async append(em: EntityManager, entry: NewLedgerEntry): Promise<number> {
-    // Raw INSERT … RETURNING (both databases): TypeORM's own insert cannot
-    // read back a bigint rowid from better-sqlite3's safe-integer mode.
+    // Raw INSERT … RETURNING (both databases, prepared on Postgres): TypeORM's
+    // own insert cannot read back a bigint rowid from better-sqlite3's safe-integer mode.
     const values = {
       type: entry.type,
       account_number: entry.accountNumber ?? null,
@@ -73,9 +73,8 @@ export class LedgerService {
       reference: entry.reference ?? null,
       created_at: entry.createdAt ?? nowIso(),
     };
-    const [sql, params] = em.connection.driver.escapeQueryWithParameters(INSERT_LEDGER_SQL, values);
-    const rows = (await em.query(sql, params)) as Array<{ id: unknown }>;
-    return Number(rows[0].id);
+    const [row] = await this.tx.query<{ id: unknown }>(em, 'ledger_append', INSERT_LEDGER_SQL, values);
+    return Number(row.id);
   }
 
   async findById(id: number): Promise<TransactionView> {
