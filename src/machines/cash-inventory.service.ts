@@ -50,8 +50,17 @@ export class CashInventoryService {
   }
 
   /** Locks the machine row, then its cassettes by denomination: the "machine" step of the global lock order. */
-  async lock(em: EntityManager, machineId: string): Promise<LockedMachine> {
-    const rows = await this.run<MachineCassetteRow>(em, this.tx.dialect === 'postgres' ? 'machinePgLock' : 'machineLock', { machine: machineId });
+  lock(em: EntityManager, machineId: string): Promise<LockedMachine> {
+    return this.load(em, machineId, this.tx.dialect === 'postgres' ? 'machinePgLock' : 'machineSelect');
+  }
+
+  /** The machine and its cassettes as one statement saw them (no lock): counts and total agree. */
+  read(machineId: string): Promise<LockedMachine> {
+    return this.tx.read((em) => this.load(em, machineId, 'machineSelect'));
+  }
+
+  private async load(em: EntityManager, machineId: string, statement: 'machinePgLock' | 'machineSelect'): Promise<LockedMachine> {
+    const rows = await this.run<MachineCassetteRow>(em, statement, { machine: machineId });
     if (rows.length === 0) throw machineNotFound(machineId);
     return { machine: toMachine(rows[0]), cassettes: rows.map(toCassette) };
   }

@@ -17,8 +17,8 @@ const LOCK_SELECT = `SELECT m.machine_id, m.name, m.location, m.status, m.create
 
 export const CASH_INVENTORY_SQL = {
   machineExists: `SELECT 1 AS found FROM machines WHERE machine_id = :machine`,
-  // SQLite: the transaction already holds the write lock.
-  machineLock: LOCK_SELECT,
+  // Reads, and SQLite's lock: its transaction already holds the write lock.
+  machineSelect: LOCK_SELECT,
   machinePgLock: `${LOCK_SELECT} FOR UPDATE`,
   // Every moved cassette's new count in one statement.
   cassettesPgSaveCounts: `UPDATE cassettes AS c SET count = v.count

@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { LedgerService } from '../transactions/ledger.service';
 import { TransactionView } from '../transactions/transaction.view';
-import { machineNotFound } from './cash-inventory.service';
+import { CashInventoryService, machineNotFound } from './cash-inventory.service';
 import { Cassette } from './cassette.entity';
 import type { CashKind } from './dispense-plan';
 import { CreateMachineDto } from './dto/create-machine.dto';
@@ -30,6 +30,7 @@ export class MachinesService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly ledger: LedgerService,
+    private readonly cash: CashInventoryService,
     private readonly config: AppConfig,
   ) {}
 
@@ -128,11 +129,8 @@ export class MachinesService {
   }
 
   /** 404 for an unknown machine; the counts come from one statement, so the total is consistent. */
-  private cassettesOf(machineId: string): Promise<Cassette[]> {
-    return this.tx.read(async (em) => {
-      if (!(await em.existsBy(Machine, { machineId }))) throw machineNotFound(machineId);
-      return em.createQueryBuilder(Cassette, 'c').where('c.machine_id = :machineId', { machineId }).getMany();
-    });
+  private async cassettesOf(machineId: string): Promise<Cassette[]> {
+    return (await this.cash.read(machineId)).cassettes;
   }
 }
 
