@@ -61,7 +61,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
     const haveMachines = await createMachines(running.baseUrl);
     const grow = (accounts: readonly string[], rows: number) =>
       db === 'postgres' ? growLedgerPostgres(dbUrl, accounts, rows) : Promise.resolve(growLedgerSqlite(sqliteFile, accounts, rows));
-    const wanted = (name: ScenarioName) => (opts.only === null ? name !== 'live' : opts.only.includes(name));
+    const wanted = (name: ScenarioName) => (opts.only === null ? !SCENARIOS[name].diagnostic : opts.only.includes(name));
     const scenario = async (name: ScenarioName) => {
       if (!wanted(name)) return;
       if (SCENARIOS[name].needs === 'machines' && !haveMachines) {
@@ -78,6 +78,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
     await scenario('withdraw');
     await scenario('withdraw-hot');
     await scenario('withdraw-idempotent');
+    await scenario('deposit');
     await scenario('atm-withdrawal');
     if (db === 'postgres') {
       for (const label of ['random', 'hot'] as const) {
