@@ -88,13 +88,24 @@ export class AccountMovementsService {
    * refusal in the contract's order (or succeeds, if the row changed since).
    * Postgres: one statement (run it through `TransactionRunner.runStatement`).
    */
-  async tryDebit(em: EntityManager, accountNumber: string, amount: bigint, entry: MovementEntry, countsTowardDailyLimit: boolean, now: string): Promise<MovementResult | null> {
+  tryDebit(em: EntityManager, accountNumber: string, amount: bigint, entry: MovementEntry, countsTowardDailyLimit: boolean, now: string): Promise<MovementResult | null> {
     const params = { ...ledgerParams(entry, -amount, now), account: accountNumber, amount, day: utcDay(now) };
+    return countsTowardDailyLimit
+      ? this.tryMove(em, params, 'pgDebitDaily', 'sqliteDebitDaily')
+      : this.tryMove(em, params, 'pgDebit', 'sqliteDebit');
+  }
+
+  /** The fast path of a credit, as tryDebit: applied when the account exists and is active, else null and nothing changed. */
+  tryCredit(em: EntityManager, accountNumber: string, amount: bigint, entry: MovementEntry, now: string): Promise<MovementResult | null> {
+    return this.tryMove(em, { ...ledgerParams(entry, amount, now), account: accountNumber, amount }, 'pgCredit', 'sqliteCredit');
+  }
+
+  private async tryMove(em: EntityManager, params: Record<string, unknown>, pg: MovementStatement, sqlite: MovementStatement): Promise<MovementResult | null> {
     if (this.tx.dialect === 'postgres') {
-      const rows = await this.run<{ id: unknown; balance_after: unknown }>(em, countsTowardDailyLimit ? 'pgDebitDaily' : 'pgDebit', params);
+      const rows = await this.run<{ id: unknown; balance_after: unknown }>(em, pg, params);
       return rows.length === 0 ? null : { balance: BigInt(rows[0].balance_after as string), transactionId: Number(rows[0].id) };
     }
-    const rows = await this.run<{ balance: unknown }>(em, countsTowardDailyLimit ? 'sqliteDebitDaily' : 'sqliteDebit', params);
+    const rows = await this.run<{ balance: unknown }>(em, sqlite, params);
     if (rows.length === 0) return null;
     const balance = BigInt(rows[0].balance as bigint);
     const [row] = await this.run<{ id: unknown }>(em, 'sqliteLedger', { ...params, balance });

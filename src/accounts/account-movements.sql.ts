@@ -32,11 +32,15 @@ const DAILY_LIMIT_SET = `, withdrawn_today = CASE WHEN withdrawn_on = :day THEN 
 const debitSql = (daily: boolean, returning: string) =>
   `UPDATE accounts SET balance = balance - :amount, updated_at = :now${daily ? DAILY_LIMIT_SET : ''}
   WHERE ${DEBIT_WHERE}${daily ? ` AND ${DAILY_LIMIT_WHERE}` : ''} RETURNING ${returning}`;
-// Postgres: the conditional debit and its ledger row in ONE statement (a
+// A credit's only check is assertActive's.
+const creditSql = (returning: string) =>
+  `UPDATE accounts SET balance = balance + :amount, updated_at = :now
+  WHERE account_number = :account AND status = 'active' RETURNING ${returning}`;
+// Postgres: the conditional movement and its ledger row in ONE statement (a
 // data-modifying CTE), so the row lock lasts one statement, not a transaction.
-const pgDebitSql = (daily: boolean) =>
-  `WITH debited AS (${debitSql(daily, 'account_number, balance')})
-  ${LEDGER_INSERT_INTO} SELECT ${ledgerValues({ balance_after: 'balance' })} FROM debited RETURNING id, balance_after`;
+const pgMoveSql = (update: string) =>
+  `WITH moved AS (${update})
+  ${LEDGER_INSERT_INTO} SELECT ${ledgerValues({ balance_after: 'balance' })} FROM moved RETURNING id, balance_after`;
 
 // A checked movement on a locked row: the new balance (and daily counters, when
 // given) and the ledger row. Postgres: one statement.
@@ -47,10 +51,12 @@ export const MOVEMENT_SQL = {
   // SQLite locks with this plain read too: its transaction holds the write lock.
   select: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_number = :account`,
   pgLock: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_number = :account FOR UPDATE`,
-  pgDebit: pgDebitSql(false),
-  pgDebitDaily: pgDebitSql(true),
+  pgDebit: pgMoveSql(debitSql(false, 'account_number, balance')),
+  pgDebitDaily: pgMoveSql(debitSql(true, 'account_number, balance')),
+  pgCredit: pgMoveSql(creditSql('account_number, balance')),
   sqliteDebit: debitSql(false, 'balance'),
   sqliteDebitDaily: debitSql(true, 'balance'),
+  sqliteCredit: creditSql('balance'),
   pgApply: `WITH moved AS (UPDATE accounts SET ${APPLY_SET} WHERE account_number = :account RETURNING account_number)
   ${LEDGER_INSERT_INTO} SELECT ${ledgerValues()} FROM moved RETURNING id`,
   sqliteApply: `UPDATE accounts SET ${APPLY_SET} WHERE account_number = :account`,
