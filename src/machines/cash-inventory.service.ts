@@ -13,9 +13,10 @@ import { RefillDto } from './dto/cash-movement.dto';
 import { Machine } from './machine.entity';
 import { CashEventView, toInventoryView } from './machine.view';
 
-export interface LockedMachine {
+/** A machine and its cassettes, read (or locked) by one statement. */
+export interface MachineCash {
   machine: Machine;
-  /** Largest denomination first: the order the rows were locked in. */
+  /** Largest denomination first: the order the rows are locked in. */
   cassettes: Cassette[];
 }
 
@@ -50,16 +51,16 @@ export class CashInventoryService {
   }
 
   /** Locks the machine row, then its cassettes by denomination: the "machine" step of the global lock order. */
-  lock(em: EntityManager, machineId: string): Promise<LockedMachine> {
+  lock(em: EntityManager, machineId: string): Promise<MachineCash> {
     return this.load(em, machineId, this.tx.dialect === 'postgres' ? 'machinePgLock' : 'machineSelect');
   }
 
   /** The machine and its cassettes as one statement saw them (no lock): counts and total agree. */
-  read(machineId: string): Promise<LockedMachine> {
+  read(machineId: string): Promise<MachineCash> {
     return this.tx.read((em) => this.load(em, machineId, 'machineSelect'));
   }
 
-  private async load(em: EntityManager, machineId: string, statement: 'machinePgLock' | 'machineSelect'): Promise<LockedMachine> {
+  private async load(em: EntityManager, machineId: string, statement: 'machinePgLock' | 'machineSelect'): Promise<MachineCash> {
     const rows = await this.run<MachineCassetteRow>(em, statement, { machine: machineId });
     if (rows.length === 0) throw machineNotFound(machineId);
     return { machine: toMachine(rows[0]), cassettes: rows.map(toCassette) };
