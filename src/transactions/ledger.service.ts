@@ -29,6 +29,7 @@ export type LedgerColumn = (typeof LEDGER_COLUMNS)[number];
 /** `INSERT INTO ledger_entries (<LEDGER_COLUMNS>)`: add VALUES or a SELECT in the same order. */
 export const LEDGER_INSERT_INTO = `INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')})`;
 const INSERT_LEDGER_SQL = `${LEDGER_INSERT_INTO} VALUES (${LEDGER_COLUMNS.map((c) => `:${c}`).join(', ')}) RETURNING id`;
+/** The largest id Postgres's `integer` id column holds (see fitsIdColumn). */
 const PG_INTEGER_MAX = 2_147_483_647;
 const SELECT_LEDGER = `SELECT id, ${LEDGER_COLUMNS.join(', ')} FROM ledger_entries`;
 
