@@ -79,6 +79,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
     await scenario('withdraw-hot');
     await scenario('withdraw-idempotent');
     await scenario('deposit');
+    await scenario('transfer');
     await scenario('atm-withdrawal');
     if (db === 'postgres') {
       for (const label of ['random', 'hot'] as const) {

@@ -4,7 +4,8 @@ import { ACCOUNTS, ATM_AMOUNTS, HISTORY_ACCOUNTS, HOT_ACCOUNT, MACHINES } from '
 import { LoadSpec } from './load-spec';
 
 export type ScenarioName =
-  | 'live' | 'balance' | 'withdraw' | 'withdraw-hot' | 'withdraw-idempotent' | 'deposit' | 'atm-withdrawal' | 'history-small' | 'history-large';
+  | 'live' | 'balance' | 'withdraw' | 'withdraw-hot' | 'withdraw-idempotent' | 'deposit' | 'transfer'
+  | 'atm-withdrawal' | 'history-small' | 'history-large';
 
 export interface Scenario {
   name: ScenarioName;
@@ -17,6 +18,9 @@ export interface Scenario {
 }
 
 const oneCentBody = [JSON.stringify({ amount: '0.01' })];
+// 1,000 transfers of 0.01 between two different accounts of the 1,000, both directions.
+const transferBodies = ACCOUNTS.map((from, i) =>
+  JSON.stringify({ from_account: from, to_account: ACCOUNTS[(i * 7 + 13) % ACCOUNTS.length], amount: '0.01' }));
 
 export const SCENARIOS: Record<ScenarioName, Scenario> = {
   // Diagnostic only (--only=live): the HTTP stack's floor, no database.
@@ -52,6 +56,13 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     title: 'POST /accounts/{n}/deposit 0.01, random of 1,000',
     diagnostic: true,
     load: { method: 'POST', paths: ACCOUNTS.map((n) => `/accounts/${n}/deposit`), bodies: oneCentBody },
+  },
+  // Diagnostic (--only=transfer): two accounts locked in one transaction.
+  transfer: {
+    name: 'transfer',
+    title: 'POST /transfers 0.01 between two of 1,000 accounts',
+    diagnostic: true,
+    load: { method: 'POST', paths: ['/transfers'], bodies: transferBodies },
   },
   'atm-withdrawal': {
     name: 'atm-withdrawal',
