@@ -4,6 +4,7 @@ import { utcDay } from '../common/clock';
 import { DomainError, validationError } from '../common/domain-error';
 import { formatMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
+import { driverBigint } from '../database/bigint.transformer';
 import { TransactionRunner } from '../database/transaction-runner';
 import { NewLedgerEntry } from '../transactions/ledger.service';
 import { serializeCash } from '../transactions/transaction.view';
@@ -103,11 +104,11 @@ export class AccountMovementsService {
   private async tryMove(em: EntityManager, params: Record<string, unknown>, pg: MovementStatement, sqlite: MovementStatement): Promise<MovementResult | null> {
     if (this.tx.dialect === 'postgres') {
       const rows = await this.run<{ id: unknown; balance_after: unknown }>(em, pg, params);
-      return rows.length === 0 ? null : { balance: BigInt(rows[0].balance_after as string), transactionId: Number(rows[0].id) };
+      return rows.length === 0 ? null : { balance: driverBigint(rows[0].balance_after), transactionId: Number(rows[0].id) };
     }
     const rows = await this.run<{ balance: unknown }>(em, sqlite, params);
     if (rows.length === 0) return null;
-    const balance = BigInt(rows[0].balance as bigint);
+    const balance = driverBigint(rows[0].balance);
     const [row] = await this.run<{ id: unknown }>(em, 'sqliteLedger', { ...params, balance });
     return { balance, transactionId: Number(row.id) };
   }

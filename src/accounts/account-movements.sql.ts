@@ -1,5 +1,6 @@
 // The statements of AccountMovementsService, with :named parameters (run
 // through TransactionRunner.query: prepared once per name on Postgres).
+import { driverBigint, driverBigintOrNull } from '../database/bigint.transformer';
 import { LEDGER_COLUMNS, LEDGER_INSERT_INTO, LedgerColumn } from '../transactions/ledger.service';
 import { Account, AccountStatus } from './account.entity';
 
@@ -80,14 +81,13 @@ export interface AccountRow {
 
 /** A raw row as the entity: money as bigint whether the driver gave text (pg) or bigint (SQLite). */
 export function toAccount(row: AccountRow): Account {
-  const money = (value: unknown) => BigInt(value as string);
   return Object.assign(new Account(), {
     accountNumber: row.account_number,
     holderName: row.holder_name,
-    balance: money(row.balance),
-    overdraftLimit: money(row.overdraft_limit),
-    dailyWithdrawalLimit: row.daily_withdrawal_limit === null ? null : money(row.daily_withdrawal_limit),
-    withdrawnToday: money(row.withdrawn_today),
+    balance: driverBigint(row.balance),
+    overdraftLimit: driverBigint(row.overdraft_limit),
+    dailyWithdrawalLimit: driverBigintOrNull(row.daily_withdrawal_limit),
+    withdrawnToday: driverBigint(row.withdrawn_today),
     withdrawnOn: row.withdrawn_on,
     status: row.status,
     createdAt: row.created_at,

@@ -1,6 +1,7 @@
 // The statements of CashInventoryService, with :named parameters (run through
 // TransactionRunner.query: prepared once per name on Postgres, so each name is
 // unique across the app).
+import { driverBigint } from '../database/bigint.transformer';
 import { Cassette } from './cassette.entity';
 import type { CashKind } from './dispense-plan';
 import { Machine, MachineStatus } from './machine.entity';
@@ -58,7 +59,7 @@ export function toMachine(row: MachineCassetteRow): Machine {
 export function toCassette(row: MachineCassetteRow): Cassette {
   return Object.assign(new Cassette(), {
     machineId: row.machine_id,
-    denomination: BigInt(row.denomination as string),
+    denomination: driverBigint(row.denomination),
     kind: row.kind,
     count: Number(row.count),
     capacity: Number(row.capacity),

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { nowIso } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { decodeIdCursor, Page, toPage } from '../common/pagination';
+import { driverBigintOrNull } from '../database/bigint.transformer';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CashMovement, LedgerEntry, LedgerType } from './ledger-entry.entity';
 import { serializeCash, toTransactionView, TransactionView } from './transaction.view';
@@ -37,14 +38,13 @@ const SELECT_LEDGER = `SELECT id, ${LEDGER_COLUMNS.join(', ')} FROM ledger_entri
 type LedgerRow = { id: unknown; amount: unknown; balance_after: unknown } & Record<Exclude<LedgerColumn, 'amount' | 'balance_after'>, string | null>;
 
 function toLedgerEntry(row: LedgerRow): LedgerEntry {
-  const money = (value: unknown) => (value === null ? null : BigInt(value as string));
   return Object.assign(new LedgerEntry(), {
     id: Number(row.id),
     type: row.type as LedgerType,
     accountNumber: row.account_number,
     machineId: row.machine_id,
-    amount: money(row.amount),
-    balanceAfter: money(row.balance_after),
+    amount: driverBigintOrNull(row.amount),
+    balanceAfter: driverBigintOrNull(row.balance_after),
     transferId: row.transfer_id,
     counterpartyAccount: row.counterparty_account,
     cash: row.cash,
