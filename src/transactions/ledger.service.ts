@@ -34,6 +34,17 @@ const INSERT_LEDGER_SQL = `${LEDGER_INSERT_INTO} VALUES (${LEDGER_COLUMNS.map((c
 const PG_INTEGER_MAX = 2_147_483_647;
 const SELECT_LEDGER = `SELECT id, ${LEDGER_COLUMNS.join(', ')} FROM ledger_entries`;
 
+// History pages: one prepared statement per column, with and without a
+// cursor, each answered from its (column, id) index.
+const pageSql = (column: string, before: boolean) =>
+  `${SELECT_LEDGER} WHERE ${column} = :value${before ? ' AND id < :before' : ''} ORDER BY id DESC LIMIT :limit`;
+const PAGE_SQL = {
+  ledger_page_account_number: pageSql('account_number', false),
+  ledger_page_account_number_before: pageSql('account_number', true),
+  ledger_page_machine_id: pageSql('machine_id', false),
+  ledger_page_machine_id_before: pageSql('machine_id', true),
+};
+
 /** A raw ledger row: integers as the driver gives them (pg: int8 as text; SQLite: bigint). */
 type LedgerRow = { id: unknown; amount: unknown; balance_after: unknown } & Record<Exclude<LedgerColumn, 'amount' | 'balance_after'>, string | null>;
 
@@ -103,11 +114,8 @@ export class LedgerService {
     let before = decodeIdCursor(cursor);
     // Every id is below a bound past the column's range: no bound at all.
     if (before !== undefined && !this.fitsIdColumn(before)) before = undefined;
-    // Prepared statements (one per column, with and without a cursor), each
-    // answered from its (column, id) index.
-    const name = `ledger_page_${column}${before === undefined ? '' : '_before'}`;
-    const sql = `${SELECT_LEDGER} WHERE ${column} = :value${before === undefined ? '' : ' AND id < :before'} ORDER BY id DESC LIMIT :limit`;
-    const rows = await this.tx.read((em) => this.tx.query<LedgerRow>(em, name, sql, { value, before, limit: limit + 1 }));
+    const name = `ledger_page_${column}${before === undefined ? '' : '_before'}` as const;
+    const rows = await this.tx.read((em) => this.tx.query<LedgerRow>(em, name, PAGE_SQL[name], { value, before, limit: limit + 1 }));
     return toPage(rows.map(toLedgerEntry), limit, toTransactionView, (row) => row.id);
   }
 
