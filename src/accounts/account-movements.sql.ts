@@ -58,8 +58,7 @@ export const MOVEMENT_SQL = {
   sqliteDebit: debitSql(false, 'balance'),
   sqliteDebitDaily: debitSql(true, 'balance'),
   sqliteCredit: creditSql('balance'),
-  pgApply: `WITH moved AS (UPDATE accounts SET ${APPLY_SET} WHERE account_number = :account RETURNING account_number)
-  ${LEDGER_INSERT_INTO} SELECT ${ledgerValues()} FROM moved RETURNING id`,
+  pgApply: pgMoveSql(`UPDATE accounts SET ${APPLY_SET} WHERE account_number = :account RETURNING account_number, balance`),
   sqliteApply: `UPDATE accounts SET ${APPLY_SET} WHERE account_number = :account`,
   sqliteLedger: `${LEDGER_INSERT_INTO} VALUES (${ledgerValues({ account_number: ':account' })}) RETURNING id`,
 } as const;
