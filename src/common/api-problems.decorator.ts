@@ -25,15 +25,15 @@ const CODES_BY_STATUS = Object.entries(PROBLEMS).reduce<Record<number, string[]>
   return acc;
 }, {});
 
-/**
- * Documents the problem responses a route can return. Pass a status for all
- * its codes, or `[status, [codes]]` to name the ones that route uses.
- */
 /** The `content` of every problem response in the OpenAPI document: problem+json, ProblemView. */
 export function problemContent(): Record<string, { schema: { $ref: string } }> {
   return { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemView) } } };
 }
 
+/**
+ * Documents the problem responses a route can return. Pass a status for all
+ * its codes, or `[status, [codes]]` to name the ones that route uses.
+ */
 export function ApiProblems(...entries: Array<number | [number, ProblemCode[]]>): MethodDecorator & ClassDecorator {
   const all = [...entries, 500] as Array<number | [number, ProblemCode[]]>;
   return applyDecorators(
