@@ -43,7 +43,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     quick,
     databases: (value('db') ?? 'postgres,sqlite').split(',') as DbKind[],
-    only: value('only') ? (value('only') as string).split(',') as ScenarioName[] : null,
+    only: value('only') ? ((value('only') as string).split(',') as ScenarioName[]) : null,
     pgbench: pgbench === 'none' ? [] : (pgbench.split(',') as Array<'simple' | 'prepared'>),
     connections: Number(value('connections') ?? 64),
     warmupSeconds: Number(value('warmup') ?? (quick ? 1 : 3)),

@@ -11,7 +11,8 @@ const dir = join(__dirname, 'tmp', 'prof');
 const session = new Session();
 session.connect();
 let n = 0;
-const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+const post = (method, params) =>
+  new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
 
 post('Profiler.enable')
   .then(() => post('Profiler.setSamplingInterval', { interval: 200 }))

@@ -101,5 +101,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
 }
 
 function loadAverage(): string {
-  return loadavg().map((l) => l.toFixed(2)).join(' ');
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }

@@ -15,13 +15,35 @@ const bill = (text: string, count: number): CassetteStock => ({ denomination: ce
 const coin = (text: string, count: number): CassetteStock => ({ denomination: cents(text), kind: 'coin', count });
 
 const DEMO = [
-  bill('100.00', 20), bill('50.00', 40), bill('20.00', 100), bill('10.00', 100), bill('5.00', 100), bill('2.00', 50),
-  coin('1.00', 200), coin('0.50', 200), coin('0.25', 400), coin('0.10', 400), coin('0.05', 400), coin('0.01', 400),
+  bill('100.00', 20),
+  bill('50.00', 40),
+  bill('20.00', 100),
+  bill('10.00', 100),
+  bill('5.00', 100),
+  bill('2.00', 50),
+  coin('1.00', 200),
+  coin('0.50', 200),
+  coin('0.25', 400),
+  coin('0.10', 400),
+  coin('0.05', 400),
+  coin('0.01', 400),
 ];
 const EURO = [
-  bill('500.00', 5), bill('200.00', 10), bill('100.00', 30), bill('50.00', 60), bill('20.00', 100), bill('10.00', 100),
-  bill('5.00', 100), coin('2.00', 200), coin('1.00', 200), coin('0.50', 300), coin('0.20', 300), coin('0.10', 300),
-  coin('0.05', 300), coin('0.02', 300), coin('0.01', 300),
+  bill('500.00', 5),
+  bill('200.00', 10),
+  bill('100.00', 30),
+  bill('50.00', 60),
+  bill('20.00', 100),
+  bill('10.00', 100),
+  bill('5.00', 100),
+  coin('2.00', 200),
+  coin('1.00', 200),
+  coin('0.50', 300),
+  coin('0.20', 300),
+  coin('0.10', 300),
+  coin('0.05', 300),
+  coin('0.02', 300),
+  coin('0.01', 300),
 ];
 // Stress, not a real machine: the same twelve values all as bills, so there is no
 // coin cap to shorten anything and the bill gcd is one cent; the bill table spans
@@ -29,8 +51,16 @@ const EURO = [
 const ALL_BILLS = DEMO.map((c) => ({ ...c, kind: 'bill' as const }));
 // Nearly empty: most amounts fail, exercising the uncapped re-check.
 const DEPLETED = [
-  bill('100.00', 3), bill('50.00', 1), bill('20.00', 4), bill('10.00', 0), bill('5.00', 2),
-  coin('1.00', 15), coin('0.25', 9), coin('0.10', 3), coin('0.05', 1), coin('0.01', 7),
+  bill('100.00', 3),
+  bill('50.00', 1),
+  bill('20.00', 4),
+  bill('10.00', 0),
+  bill('5.00', 2),
+  coin('1.00', 15),
+  coin('0.25', 9),
+  coin('0.10', 3),
+  coin('0.05', 1),
+  coin('0.01', 7),
 ];
 
 const SHAPES: Array<{ name: string; stock: CassetteStock[]; maxCoins: number }> = [
@@ -54,7 +84,14 @@ function randomAmounts(seed: number, n: number): bigint[] {
   return Array.from({ length: n }, () => BigInt(1 + Math.floor(next() * MAX_AMOUNT)));
 }
 
-interface Row { shape: string; 'ok %': string; 'mean µs': string; 'p99 µs': string; 'max µs': string; target: string }
+interface Row {
+  shape: string;
+  'ok %': string;
+  'mean µs': string;
+  'p99 µs': string;
+  'max µs': string;
+  target: string;
+}
 
 // Wall time per call: the latency a caller sees, GC pauses included. On a busy
 // host the max is mostly preemption, hence the load average in the header.
@@ -82,7 +119,9 @@ function measure(name: string, stock: CassetteStock[], maxCoins: number, amounts
 }
 
 const amounts = randomAmounts(20_000, RUNS);
-const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
 console.log(`planDispense: ${RUNS} calls per shape, random amounts 0.01..2000.00, node ${process.version}`);
 console.log(`host: ${cpus().length} CPUs, load average ${load}`);
 console.table(SHAPES.map((s) => measure(s.name, s.stock, s.maxCoins, amounts)));

@@ -20,7 +20,7 @@ const TITLES: Record<string, string> = {
   'nest-pipe': "Nest 11 on Express + ValidationPipe (the app's options, one-field DTO)",
   'nest-interceptor': 'Nest 11 on Express + one pass-through interceptor',
   nest: 'Nest 11 on Express + ValidationPipe + one pass-through interceptor',
-  'nest-fastbind': 'the same + the app\'s fast AsyncResource.bind (src/common/async-resource-bind.ts)',
+  'nest-fastbind': "the same + the app's fast AsyncResource.bind (src/common/async-resource-bind.ts)",
 };
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 10);
 const workDir = join(__dirname, 'tmp');
@@ -38,10 +38,18 @@ async function listening(port: number): Promise<void> {
   throw new Error(`reference server did not listen on ${port}`);
 }
 
-async function measure(kind: string): Promise<{ kind: string; load: LoadResult; serverCpuMsPerRequest: number; driverCpuMsPerRequest: number }> {
+async function measure(
+  kind: string,
+): Promise<{ kind: string; load: LoadResult; serverCpuMsPerRequest: number; driverCpuMsPerRequest: number }> {
   const port = await freePort();
   const args = kind.startsWith('nest')
-    ? ['-r', 'ts-node/register/transpile-only', join(__dirname, 'ceiling', 'nest-server.ts'), String(port), kind === 'nest' ? 'full' : kind.slice(5)]
+    ? [
+        '-r',
+        'ts-node/register/transpile-only',
+        join(__dirname, 'ceiling', 'nest-server.ts'),
+        String(port),
+        kind === 'nest' ? 'full' : kind.slice(5),
+      ]
     : [join(__dirname, 'ceiling', 'reference-server.js'), kind, String(port)];
   const server: ChildProcess = spawn(process.execPath, args, { stdio: 'inherit' });
   try {
@@ -57,7 +65,9 @@ async function measure(kind: string): Promise<{ kind: string; load: LoadResult; 
     };
     const specFile = join(workDir, `load-ceiling-${kind}.json`);
     writeFileSync(specFile, JSON.stringify(spec));
-    const driver = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'load-driver.ts'), specFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const driver = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'load-driver.ts'), specFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let start = { server: 0, driver: 0 };
     let used = { server: 0, driver: 0 };
     let load: LoadResult | null = null;
@@ -81,8 +91,15 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const kind of Object.keys(TITLES)) {
     const { load, serverCpuMsPerRequest, driverCpuMsPerRequest } = await measure(kind);
-    const errors = Object.entries(load.statusCounts).filter(([s]) => !s.startsWith('2')).reduce((n, [, c]) => n + c, 0) + load.connectionErrors + load.timeouts;
-    rows.push(`| ${TITLES[kind]} | ${load.rps.toFixed(0)} | ${load.p50Ms} | ${load.p99Ms} | ${errors} | ${serverCpuMsPerRequest} | ${driverCpuMsPerRequest} |`);
+    const errors =
+      Object.entries(load.statusCounts)
+        .filter(([s]) => !s.startsWith('2'))
+        .reduce((n, [, c]) => n + c, 0) +
+      load.connectionErrors +
+      load.timeouts;
+    rows.push(
+      `| ${TITLES[kind]} | ${load.rps.toFixed(0)} | ${load.p50Ms} | ${load.p99Ms} | ${errors} | ${serverCpuMsPerRequest} | ${driverCpuMsPerRequest} |`,
+    );
   }
   process.stdout.write(
     [

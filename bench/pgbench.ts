@@ -18,7 +18,11 @@ const WRAPPER = 'pgbench "$@"; rc=$?; echo "STAT $(cat /proc/$$/stat)" >&2; exit
  * CPU of the bench database's backends over a window inside the run (they
  * exit with pgbench): per second of that window, scaled by the run's TPS.
  */
-function measured(args: string[], seconds: number, database: string): Promise<{ stdout: string; postgresPerSecond: number; client: number }> {
+function measured(
+  args: string[],
+  seconds: number,
+  database: string,
+): Promise<{ stdout: string; postgresPerSecond: number; client: number }> {
   let first: ReturnType<typeof snapshotCpu> | undefined;
   let last: ReturnType<typeof snapshotCpu> | undefined;
   let firstAt = 0;
@@ -99,12 +103,17 @@ export async function runPgbench(
   const file = join(dir, 'script.sql');
   writeFileSync(file, SCRIPTS[label]());
   const base = ['-n', '-c', String(opts.clients), '-j', '2', '-M', mode, '-f', file, dbUrl];
-  if (opts.warmupSeconds > 0) await run('pgbench', ['-T', String(opts.warmupSeconds), ...base]).catch((error: { stderr?: string }) => {
-    throw new Error(`pgbench failed: ${error.stderr ?? String(error)}`);
-  });
+  if (opts.warmupSeconds > 0)
+    await run('pgbench', ['-T', String(opts.warmupSeconds), ...base]).catch((error: { stderr?: string }) => {
+      throw new Error(`pgbench failed: ${error.stderr ?? String(error)}`);
+    });
   const logDir = join(dir, 'log');
   mkdirSync(logDir);
-  const { stdout, postgresPerSecond, client } = await measured(['-T', String(opts.seconds), '-l', `--log-prefix=${join(logDir, 'tx')}`, ...base], opts.seconds, database);
+  const { stdout, postgresPerSecond, client } = await measured(
+    ['-T', String(opts.seconds), '-l', `--log-prefix=${join(logDir, 'tx')}`, ...base],
+    opts.seconds,
+    database,
+  );
   const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1] ?? NaN);
   const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1] ?? NaN);
   const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
@@ -112,6 +121,8 @@ export async function runPgbench(
   rmSync(logDir, { recursive: true, force: true });
   const round = (n: number) => Math.round(n * 1000) / 1000;
   const cpuPerThousand = { postgres: round((postgresPerSecond / tps) * 1000), pgbench: round((client / Math.max(1, transactions)) * 1000) };
-  process.stderr.write(`  pgbench ${label} ${mode}: ${tps.toFixed(0)} tps cpu-s/1k pg ${cpuPerThousand.postgres} pgbench ${cpuPerThousand.pgbench}\n`);
+  process.stderr.write(
+    `  pgbench ${label} ${mode}: ${tps.toFixed(0)} tps cpu-s/1k pg ${cpuPerThousand.postgres} pgbench ${cpuPerThousand.pgbench}\n`,
+  );
   return { label, mode, tps, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), transactions, failed, cpuPerThousand };
 }

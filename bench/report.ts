@@ -30,7 +30,9 @@ function scenarioTable(phase: PhaseResult, pgRandom: number, pgHot: number): str
     const denominator = s.name === 'withdraw-hot' ? pgHot : s.name.startsWith('withdraw') || s.name === 'atm-withdrawal' ? pgRandom : NaN;
     const ratio = phase.db === 'postgres' && Number.isFinite(denominator) ? `${f2(s.rps / denominator)}×` : '';
     const cpu = `${f2(s.cpu.perThousand.server)} · ${phase.db === 'postgres' ? f2(s.cpu.perThousand.postgres) : '–'}`;
-    rows.push(`| ${s.title} | ${f0(s.rps)} | ${f1(s.p50Ms)} | ${f1(s.p99Ms)} | ${s.errors} | ${s.refused422} | ${s.peakRssMb} | ${ratio} | ${cpu} | ${s.cpu.othersPercent}% |`);
+    rows.push(
+      `| ${s.title} | ${f0(s.rps)} | ${f1(s.p50Ms)} | ${f1(s.p99Ms)} | ${s.errors} | ${s.refused422} | ${s.peakRssMb} | ${ratio} | ${cpu} | ${s.cpu.othersPercent}% |`,
+    );
   }
   return rows;
 }
@@ -63,22 +65,41 @@ function targets(pg: PhaseResult | undefined, sqlite: PhaseResult | undefined): 
   const w = find(pg, 'withdraw');
   const hot = find(pg, 'withdraw-hot');
   const sw = find(sqlite, 'withdraw');
-  add('PG withdraw ≥ 0.6× pgbench, p99 ≤ 50 ms, 0 errors', w ? `${f2(w.rps / pgRandom)}×, p99 ${f1(w.p99Ms)} ms, ${w.errors} errors` : '–',
-    w && w.rps / pgRandom >= 0.6 && w.p99Ms <= 50 && w.errors === 0);
-  add('PG hot account ≥ 1.0× pgbench hot, 0 errors', hot ? `${f2(hot.rps / pgHot)}×, ${hot.errors} errors` : '–', hot && hot.rps / pgHot >= 1 && hot.errors === 0);
+  add(
+    'PG withdraw ≥ 0.6× pgbench, p99 ≤ 50 ms, 0 errors',
+    w ? `${f2(w.rps / pgRandom)}×, p99 ${f1(w.p99Ms)} ms, ${w.errors} errors` : '–',
+    w && w.rps / pgRandom >= 0.6 && w.p99Ms <= 50 && w.errors === 0,
+  );
+  add(
+    'PG hot account ≥ 1.0× pgbench hot, 0 errors',
+    hot ? `${f2(hot.rps / pgHot)}×, ${hot.errors} errors` : '–',
+    hot && hot.rps / pgHot >= 1 && hot.errors === 0,
+  );
   for (const phase of [pg, sqlite]) {
     const plain = find(phase, 'withdraw');
     const keyed = find(phase, 'withdraw-idempotent');
     if (phase && (plain || keyed)) {
-      add(`${phase.db} idempotent ≥ 0.8× plain withdraw`, plain && keyed ? `${f2(keyed.rps / plain.rps)}×` : '–', plain && keyed ? keyed.rps / plain.rps >= 0.8 : undefined);
+      add(
+        `${phase.db} idempotent ≥ 0.8× plain withdraw`,
+        plain && keyed ? `${f2(keyed.rps / plain.rps)}×` : '–',
+        plain && keyed ? keyed.rps / plain.rps >= 0.8 : undefined,
+      );
     }
   }
-  add('SQLite withdraw ≥ 2,000 req/s, 0 errors', sw ? `${f0(sw.rps)} req/s, ${sw.errors} errors` : '–', sw && sw.rps >= 2000 && sw.errors === 0);
+  add(
+    'SQLite withdraw ≥ 2,000 req/s, 0 errors',
+    sw ? `${f0(sw.rps)} req/s, ${sw.errors} errors` : '–',
+    sw && sw.rps >= 2000 && sw.errors === 0,
+  );
   for (const phase of [pg, sqlite]) {
     const small = find(phase, 'history-small');
     const large = find(phase, 'history-large');
     if (phase && small && large) {
-      add(`${phase.db} history p99 grows < 2× (10k → large)`, `${f1(small.p99Ms)} → ${f1(large.p99Ms)} ms (${f2(large.p99Ms / small.p99Ms)}×)`, large.p99Ms < 2 * small.p99Ms);
+      add(
+        `${phase.db} history p99 grows < 2× (10k → large)`,
+        `${f1(small.p99Ms)} → ${f1(large.p99Ms)} ms (${f2(large.p99Ms / small.p99Ms)}×)`,
+        large.p99Ms < 2 * small.p99Ms,
+      );
     }
   }
   const peak = Math.max(...[pg, sqlite].flatMap((p) => p?.scenarios.map((s) => s.peakRssMb) ?? []));

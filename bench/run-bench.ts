@@ -50,12 +50,17 @@ function build(ref: string | null): { main: string; source: string } {
   }
   if (ref) rmSync(source, { recursive: true, force: true });
   const head = execFileSync('git', ['log', '--oneline', '-1', ref ?? 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  const dirty = ref ? '' : execFileSync('git', ['status', '--porcelain', '--untracked-files=no', 'src', 'migrations'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const dirty = ref
+    ? ''
+    : execFileSync('git', ['status', '--porcelain', '--untracked-files=no', 'src', 'migrations'], { cwd: ROOT, encoding: 'utf8' }).trim();
   return { main: join(BUILD_DIR, 'src', 'main.js'), source: `\`${head}\`${dirty ? ' plus uncommitted changes in the working tree' : ''}` };
 }
 
 async function machineInfo(): Promise<MachineInfo> {
-  const pgVersion = await withPg(ADMIN_URL, async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
+  const pgVersion = await withPg(
+    ADMIN_URL,
+    async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version,
+  );
   const memory = new Database(':memory:');
   const sqlite = (memory.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
   memory.close();
@@ -74,7 +79,12 @@ async function machineInfo(): Promise<MachineInfo> {
 /** Other processes using over 5% of a core during one second (this run's own processes excluded). */
 async function busiestOthers(): Promise<string[]> {
   const own = new Set(processTree(process.pid));
-  const sample = () => new Map(readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => [Number(d), statOf(Number(d))]));
+  const sample = () =>
+    new Map(
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .map((d) => [Number(d), statOf(Number(d))]),
+    );
   const before = sample();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const busy: string[] = [];
@@ -101,9 +111,10 @@ function writeReport(markdown: string): void {
   const current = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : `# Benchmark results\n\n${START}\n${END}\n`;
   const start = current.indexOf(START);
   const end = current.indexOf(END);
-  const next = start >= 0 && end > start
-    ? `${current.slice(0, start + START.length)}\n${markdown}\n${current.slice(end)}`
-    : `${current}\n${START}\n${markdown}\n${END}\n`;
+  const next =
+    start >= 0 && end > start
+      ? `${current.slice(0, start + START.length)}\n${markdown}\n${current.slice(end)}`
+      : `${current}\n${START}\n${markdown}\n${END}\n`;
   writeFileSync(RESULTS_FILE, next);
 }
 
@@ -111,7 +122,10 @@ async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
   mkdirSync(WORK_DIR, { recursive: true });
-  const built = opts.build || !existsSync(join(BUILD_DIR, 'src', 'main.js')) ? build(opts.fromRef) : { main: join(BUILD_DIR, 'src', 'main.js'), source: 'an earlier build' };
+  const built =
+    opts.build || !existsSync(join(BUILD_DIR, 'src', 'main.js'))
+      ? build(opts.fromRef)
+      : { main: join(BUILD_DIR, 'src', 'main.js'), source: 'an earlier build' };
   const main = built.main;
   const machine = await machineInfo();
   const phases: PhaseResult[] = [];

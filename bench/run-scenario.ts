@@ -28,7 +28,13 @@ export interface ScenarioResult extends LoadResult {
 }
 
 /** `database`: the Postgres database whose backends count as the scenario's Postgres CPU. */
-export async function runScenario(scenario: Scenario, server: ServerProcess, opts: BenchOptions, workDir: string, database: string): Promise<ScenarioResult> {
+export async function runScenario(
+  scenario: Scenario,
+  server: ServerProcess,
+  opts: BenchOptions,
+  workDir: string,
+  database: string,
+): Promise<ScenarioResult> {
   const spec: LoadSpec = {
     url: server.baseUrl,
     connections: opts.connections,
@@ -51,8 +57,7 @@ export async function runScenario(scenario: Scenario, server: ServerProcess, opt
       stopSampling = sampleRss(server.pid);
       cpuStart = snapshotCpu(processTree(server.pid), driverPid, database);
       if (opts.profile) process.kill(server.pid, 'SIGWINCH');
-    }
-    else if (line.startsWith('RESULT ')) {
+    } else if (line.startsWith('RESULT ')) {
       cpuEnd = snapshotCpu(processTree(server.pid), driverPid, database);
       load = JSON.parse(line.slice(7)) as LoadResult;
     }
@@ -67,13 +72,24 @@ export async function runScenario(scenario: Scenario, server: ServerProcess, opt
     ...used,
     perThousand: { server: per(used.server), postgres: per(used.postgres), driver: per(used.driver) },
     machineBusyPercent: Math.round((used.machine / (load.seconds * cpus().length)) * 100),
-    othersPercent: Math.max(0, Math.round(((used.machine - used.server - used.postgres - used.driver) / (load.seconds * cpus().length)) * 100)),
+    othersPercent: Math.max(
+      0,
+      Math.round(((used.machine - used.server - used.postgres - used.driver) / (load.seconds * cpus().length)) * 100),
+    ),
   };
   const refused422 = load.statusCounts['422'] ?? 0;
   const badStatuses = Object.entries(load.statusCounts)
     .filter(([status]) => !status.startsWith('2') && status !== '422')
     .reduce((sum, [, count]) => sum + count, 0);
-  const result = { name: scenario.name, title: scenario.title, ...load, peakRssMb, refused422, errors: badStatuses + load.connectionErrors + load.timeouts, cpu };
+  const result = {
+    name: scenario.name,
+    title: scenario.title,
+    ...load,
+    peakRssMb,
+    refused422,
+    errors: badStatuses + load.connectionErrors + load.timeouts,
+    cpu,
+  };
   process.stderr.write(
     `  ${scenario.name}: ${result.rps.toFixed(0)} req/s p50 ${result.p50Ms} ms p99 ${result.p99Ms} ms errors ${result.errors} rss ${peakRssMb} MB ` +
       `${JSON.stringify(load.statusCounts)} cpu-s/1k server ${cpu.perThousand.server} pg ${cpu.perThousand.postgres} driver ${cpu.perThousand.driver} machine ${cpu.machineBusyPercent}% others ${cpu.othersPercent}%\n`,

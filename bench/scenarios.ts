@@ -4,8 +4,16 @@ import { ACCOUNTS, ATM_AMOUNTS, HISTORY_ACCOUNTS, HOT_ACCOUNT, MACHINES } from '
 import { LoadSpec } from './load-spec';
 
 export type ScenarioName =
-  | 'live' | 'balance' | 'withdraw' | 'withdraw-hot' | 'withdraw-idempotent' | 'deposit' | 'transfer'
-  | 'atm-withdrawal' | 'history-small' | 'history-large';
+  | 'live'
+  | 'balance'
+  | 'withdraw'
+  | 'withdraw-hot'
+  | 'withdraw-idempotent'
+  | 'deposit'
+  | 'transfer'
+  | 'atm-withdrawal'
+  | 'history-small'
+  | 'history-large';
 
 export interface Scenario {
   name: ScenarioName;
@@ -20,7 +28,8 @@ export interface Scenario {
 const oneCentBody = [JSON.stringify({ amount: '0.01' })];
 // 1,000 transfers of 0.01 between two different accounts of the 1,000, both directions.
 const transferBodies = ACCOUNTS.map((from, i) =>
-  JSON.stringify({ from_account: from, to_account: ACCOUNTS[(i * 7 + 13) % ACCOUNTS.length], amount: '0.01' }));
+  JSON.stringify({ from_account: from, to_account: ACCOUNTS[(i * 7 + 13) % ACCOUNTS.length], amount: '0.01' }),
+);
 
 export const SCENARIOS: Record<ScenarioName, Scenario> = {
   // Diagnostic only (--only=live): the HTTP stack's floor, no database.

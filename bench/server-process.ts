@@ -18,7 +18,12 @@ const STOP_GRACE_MS = 15_000;
  * Boots `main` with this process's environment plus `env` (which sets PORT),
  * its output into `logFile`, and waits until /healthz answers 200 (migrations and preload done).
  */
-export async function startServer(main: string, env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+export async function startServer(
+  main: string,
+  env: Record<string, string>,
+  logFile: string,
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   const output = openSync(logFile, 'w');
   const child = spawnServer(main, { env: { ...process.env, ...env }, nodeArgs, output });
   closeSync(output); // the child has its own copy
@@ -74,7 +79,10 @@ export function sampleRss(pid: number): () => number {
   }
   let peakKb = 0;
   const poll = () => {
-    peakKb = Math.max(peakKb, processTree(pid).reduce((sum, p) => sum + statusKb(p, 'VmRSS'), 0));
+    peakKb = Math.max(
+      peakKb,
+      processTree(pid).reduce((sum, p) => sum + statusKb(p, 'VmRSS'), 0),
+    );
   };
   poll();
   const timer = setInterval(poll, 50);

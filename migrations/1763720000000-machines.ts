@@ -32,9 +32,7 @@ export class Machines1763720000000 implements MigrationInterface {
           { name: 'capacity', type: 'integer' },
           { name: 'initial_count', type: 'integer' },
         ],
-        foreignKeys: [
-          { columnNames: ['machine_id'], referencedTableName: 'machines', referencedColumnNames: ['machine_id'] },
-        ],
+        foreignKeys: [{ columnNames: ['machine_id'], referencedTableName: 'machines', referencedColumnNames: ['machine_id'] }],
         checks: [
           { name: 'chk_cassettes_denomination', expression: 'denomination > 0' },
           { name: 'chk_cassettes_kind', expression: "kind IN ('bill', 'coin')" },

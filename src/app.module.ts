@@ -13,7 +13,17 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
 @Module({
-  imports: [AppConfigModule, LoggingModule, DatabaseModule, TransactionsModule, AccountsModule, MachinesModule, HealthModule, IdempotencyModule, RateLimitModule],
+  imports: [
+    AppConfigModule,
+    LoggingModule,
+    DatabaseModule,
+    TransactionsModule,
+    AccountsModule,
+    MachinesModule,
+    HealthModule,
+    IdempotencyModule,
+    RateLimitModule,
+  ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

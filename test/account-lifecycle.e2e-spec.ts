@@ -12,9 +12,17 @@ describe('account lifecycle and history', () => {
 
   it('changes holder name and limits; null removes the daily limit', async () => {
     const number = await openAccount(t, '1.00', { daily_withdrawal_limit: '10.00' });
-    const res = await t.http().patch(`/accounts/${number}`).send({ holder_name: 'Grace', overdraft_limit: '15.5', daily_withdrawal_limit: null });
+    const res = await t
+      .http()
+      .patch(`/accounts/${number}`)
+      .send({ holder_name: 'Grace', overdraft_limit: '15.5', daily_withdrawal_limit: null });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ holder_name: 'Grace', overdraft_limit: '15.50', daily_withdrawal_limit: null, available_balance: '16.50' });
+    expect(res.body).toMatchObject({
+      holder_name: 'Grace',
+      overdraft_limit: '15.50',
+      daily_withdrawal_limit: null,
+      available_balance: '16.50',
+    });
     expect(res.body.updated_at >= res.body.created_at).toBe(true);
   });
 
@@ -72,7 +80,11 @@ describe('account lifecycle and history', () => {
 
   it('pages history newest first with a stable opaque cursor', async () => {
     const number = await openAccount(t, '1.00');
-    for (let i = 2; i <= 7; i++) await t.http().post(`/accounts/${number}/deposit`).send({ amount: `${i}.00` });
+    for (let i = 2; i <= 7; i++)
+      await t
+        .http()
+        .post(`/accounts/${number}/deposit`)
+        .send({ amount: `${i}.00` });
     const first = await t.http().get(`/accounts/${number}/transactions?limit=3`);
     expect(first.status).toBe(200);
     expect(first.body.items.map((r: { amount: string }) => r.amount)).toEqual(['7.00', '6.00', '5.00']);

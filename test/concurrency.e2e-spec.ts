@@ -21,8 +21,14 @@ describe('concurrency: balances always equal the ledger, never below the overdra
   });
 
   it('120 concurrent withdrawals on 3 accounts take exactly what is there', async () => {
-    const accounts = await Promise.all([openAccount(t, '300.00'), openAccount(t, '300.00'), openAccount(t, '300.00', { overdraft_limit: '50.00' })]);
-    const requests = accounts.flatMap((n) => Array.from({ length: 40 }, () => t.http().post(`/accounts/${n}/withdraw`).send({ amount: '10.00' })));
+    const accounts = await Promise.all([
+      openAccount(t, '300.00'),
+      openAccount(t, '300.00'),
+      openAccount(t, '300.00', { overdraft_limit: '50.00' }),
+    ]);
+    const requests = accounts.flatMap((n) =>
+      Array.from({ length: 40 }, () => t.http().post(`/accounts/${n}/withdraw`).send({ amount: '10.00' })),
+    );
     const responses: Response[] = await Promise.all(requests);
     // 30 + 30 + 35 succeed; every other request is a clean refusal.
     expect(countBy(responses)).toEqual({ '200': 95, '422 INSUFFICIENT_FUNDS': 25 });
@@ -39,7 +45,10 @@ describe('concurrency: balances always equal the ledger, never below the overdra
     const requests = Array.from({ length: 150 }, (_, i) => {
       const from = accounts[i % 4];
       const to = accounts[(i + 1 + (i % 3)) % 4];
-      return t.http().post('/transfers').send({ from_account: from, to_account: to, amount: `${(i % 7) + 1}.25` });
+      return t
+        .http()
+        .post('/transfers')
+        .send({ from_account: from, to_account: to, amount: `${(i % 7) + 1}.25` });
     });
     const responses: Response[] = await Promise.all(requests);
     const outcomes = countBy(responses);
@@ -58,7 +67,10 @@ describe('concurrency: balances always equal the ledger, never below the overdra
       const n = accounts[i % 3];
       if (i % 3 === 0) return t.http().post(`/accounts/${n}/deposit`).send({ amount: '1.10' });
       if (i % 3 === 1) return t.http().post(`/accounts/${n}/withdraw`).send({ amount: '3.30' });
-      return t.http().post('/transfers').send({ from_account: n, to_account: accounts[(i + 1) % 3], amount: '2.20' });
+      return t
+        .http()
+        .post('/transfers')
+        .send({ from_account: n, to_account: accounts[(i + 1) % 3], amount: '2.20' });
     });
     const responses: Response[] = await Promise.all(requests);
     expect(responses.filter((r) => r.status >= 500)).toEqual([]);

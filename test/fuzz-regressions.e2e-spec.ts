@@ -13,7 +13,10 @@ describe('fuzzer findings stay fixed', () => {
 
   it.each(['initial_deposit', 'overdraft_limit'])('POST /accounts with %s: null → 400 VALIDATION_FAILED, no account', async (field) => {
     const account_number = uniqueAccountNumber();
-    const res = await t.http().post('/accounts').send({ account_number, [field]: null });
+    const res = await t
+      .http()
+      .post('/accounts')
+      .send({ account_number, [field]: null });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field })] });
     await expect(t.sql(`SELECT 1 FROM accounts WHERE account_number = ${param(1)}`, [account_number])).resolves.toEqual([]);

@@ -19,10 +19,23 @@ describe('hostile input → clear problem+json, never a 500, nothing changed', (
   });
 
   it.each([
-    ['negative', '-5.00'], ['zero', '0'], ['zero number', 0], ['three decimals', '1.001'], ['NaN', 'NaN'],
-    ['exponent', '1e3'], ['leading space', ' 5'], ['plus sign', '+5'], ['trailing dot', '5.'],
-    ['25 digits', '1234567890123456789012345'], ['25-digit number', 1e24], ['number with 3 decimals', 1.005],
-    ['boolean', true], ['object', { value: 1 }], ['array', ['1.00']], ['null', null], ['empty string', ''],
+    ['negative', '-5.00'],
+    ['zero', '0'],
+    ['zero number', 0],
+    ['three decimals', '1.001'],
+    ['NaN', 'NaN'],
+    ['exponent', '1e3'],
+    ['leading space', ' 5'],
+    ['plus sign', '+5'],
+    ['trailing dot', '5.'],
+    ['25 digits', '1234567890123456789012345'],
+    ['25-digit number', 1e24],
+    ['number with 3 decimals', 1.005],
+    ['boolean', true],
+    ['object', { value: 1 }],
+    ['array', ['1.00']],
+    ['null', null],
+    ['empty string', ''],
     ['over MAX_TRANSACTION_AMOUNT', '1000000.01'],
   ])('amount %s → 400 VALIDATION_FAILED naming the field', async (_name, amount) => {
     const res = await t.http().post(`/accounts/${account}/withdraw`).send({ amount });
@@ -74,7 +87,10 @@ describe('hostile input → clear problem+json, never a 500, nothing changed', (
   });
 
   it('a body over 16 KiB → 413 PAYLOAD_TOO_LARGE', async () => {
-    const res = await t.http().post(`/accounts/${account}/deposit`).send({ amount: '1.00', reference: 'x'.repeat(17 * 1024) });
+    const res = await t
+      .http()
+      .post(`/accounts/${account}/deposit`)
+      .send({ amount: '1.00', reference: 'x'.repeat(17 * 1024) });
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(PROBLEM);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
@@ -91,7 +107,11 @@ describe('hostile input → clear problem+json, never a 500, nothing changed', (
   });
 
   it('unknown routes and methods → 404 NOT_FOUND problem', async () => {
-    for (const res of [await t.http().get('/nope'), await t.http().delete(`/accounts/${account}`), await t.http().post('/accounts/x/y/z')]) {
+    for (const res of [
+      await t.http().get('/nope'),
+      await t.http().delete(`/accounts/${account}`),
+      await t.http().post('/accounts/x/y/z'),
+    ]) {
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(PROBLEM);
       expect(res.body.code).toBe('NOT_FOUND');
@@ -125,31 +145,48 @@ describe('hostile input → clear problem+json, never a 500, nothing changed', (
     }
   });
 
-  it.each(['nul\u0000byte', 'line\nbreak', 'tab\there', 'del\u007f'])('control characters in free text (%j) → 400, never stored', async (text) => {
-    // Postgres cannot store NUL in text: this was a 500 there.
-    const ref = await t.http().post(`/accounts/${account}/deposit`).send({ amount: '1.00', reference: text });
-    expect(ref.status).toBe(400);
-    expect(ref.body.errors).toEqual([{ field: 'reference', message: expect.stringContaining('control characters') }]);
-    const transfer = await t.http().post('/transfers').send({ from_account: account, to_account: account, amount: '1.00', reference: text });
-    expect(transfer.body.errors[0].field).toBe('reference');
-    const holder = await t.http().patch(`/accounts/${account}`).send({ holder_name: text });
-    expect(holder.body.errors[0].field).toBe('holder_name');
-    const opened = await t.http().post('/accounts').send({ holder_name: text });
-    expect(opened.body.errors[0].field).toBe('holder_name');
-    const machine = await t.http().post('/machines').send({
-      machine_id: 'never-created', name: text, location: text,
-      cassettes: [{ denomination: '1.00', kind: 'coin', count: 1, capacity: 1 }],
-    });
-    expect(machine.body.errors.map((e: { field: string }) => e.field)).toEqual(['name', 'location']);
-    expect((await t.http().get('/machines/never-created')).status).toBe(404);
-    const renamed = await t.http().patch('/machines/atm-001').send({ name: text, location: text });
-    expect(renamed.body.errors.map((e: { field: string }) => e.field)).toEqual(['name', 'location']);
-  });
+  it.each(['nul\u0000byte', 'line\nbreak', 'tab\there', 'del\u007f'])(
+    'control characters in free text (%j) → 400, never stored',
+    async (text) => {
+      // Postgres cannot store NUL in text: this was a 500 there.
+      const ref = await t.http().post(`/accounts/${account}/deposit`).send({ amount: '1.00', reference: text });
+      expect(ref.status).toBe(400);
+      expect(ref.body.errors).toEqual([{ field: 'reference', message: expect.stringContaining('control characters') }]);
+      const transfer = await t
+        .http()
+        .post('/transfers')
+        .send({ from_account: account, to_account: account, amount: '1.00', reference: text });
+      expect(transfer.body.errors[0].field).toBe('reference');
+      const holder = await t.http().patch(`/accounts/${account}`).send({ holder_name: text });
+      expect(holder.body.errors[0].field).toBe('holder_name');
+      const opened = await t.http().post('/accounts').send({ holder_name: text });
+      expect(opened.body.errors[0].field).toBe('holder_name');
+      const machine = await t
+        .http()
+        .post('/machines')
+        .send({
+          machine_id: 'never-created',
+          name: text,
+          location: text,
+          cassettes: [{ denomination: '1.00', kind: 'coin', count: 1, capacity: 1 }],
+        });
+      expect(machine.body.errors.map((e: { field: string }) => e.field)).toEqual(['name', 'location']);
+      expect((await t.http().get('/machines/never-created')).status).toBe(404);
+      const renamed = await t.http().patch('/machines/atm-001').send({ name: text, location: text });
+      expect(renamed.body.errors.map((e: { field: string }) => e.field)).toEqual(['name', 'location']);
+    },
+  );
 
   it('over-long reference and holder name → 400', async () => {
-    const ref = await t.http().post(`/accounts/${account}/deposit`).send({ amount: '1.00', reference: 'r'.repeat(141) });
+    const ref = await t
+      .http()
+      .post(`/accounts/${account}/deposit`)
+      .send({ amount: '1.00', reference: 'r'.repeat(141) });
     expect(ref.body.errors[0].field).toBe('reference');
-    const name = await t.http().patch(`/accounts/${account}`).send({ holder_name: 'n'.repeat(201) });
+    const name = await t
+      .http()
+      .patch(`/accounts/${account}`)
+      .send({ holder_name: 'n'.repeat(201) });
     expect(name.body.errors[0].field).toBe('holder_name');
   });
 });

@@ -26,7 +26,9 @@ describe('Idempotency-Key under concurrency', () => {
     const server = t.app.getHttpServer() as Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const fire = (count: number, send: (i: number) => Promise<Response>) => Promise.all(Array.from({ length: count }, (_, i) => send(i)));
 
@@ -43,10 +45,15 @@ describe('Idempotency-Key under concurrency', () => {
   it('30 concurrent ATM withdrawals with one key: the account and the cassettes move once', async () => {
     const n = await openAccount(t, '500.00');
     const machine = `idem-${randomUUID().slice(0, 8)}`;
-    const created = await t.http().post('/machines').send({ machine_id: machine, cassettes: [{ denomination: '20.00', kind: 'bill', count: 100, capacity: 2000 }] });
+    const created = await t
+      .http()
+      .post('/machines')
+      .send({ machine_id: machine, cassettes: [{ denomination: '20.00', kind: 'bill', count: 100, capacity: 2000 }] });
     expect(created.status).toBe(201);
     const key = randomUUID();
-    const responses = await fire(30, () => t.http().post(`/machines/${machine}/withdrawals`).set(KEY, key).send({ account_number: n, amount: '60.00' }));
+    const responses = await fire(30, () =>
+      t.http().post(`/machines/${machine}/withdrawals`).set(KEY, key).send({ account_number: n, amount: '60.00' }),
+    );
     const [first] = expectOneAnswer(responses);
     expect(first.status).toBe(201);
     expect(first.body.dispensed).toEqual([expect.objectContaining({ denomination: '20.00', count: 3 })]);
@@ -67,7 +74,13 @@ describe('Idempotency-Key under concurrency', () => {
   it('one key racing with two different bodies: one effect; the other body is KEY_REUSED', async () => {
     const n = await openAccount(t, '0.00');
     const key = randomUUID();
-    const responses = await fire(24, (i) => t.http().post(`/accounts/${n}/deposit`).set(KEY, key).send({ amount: i % 2 ? '1.00' : '2.00' }));
+    const responses = await fire(24, (i) =>
+      t
+        .http()
+        .post(`/accounts/${n}/deposit`)
+        .set(KEY, key)
+        .send({ amount: i % 2 ? '1.00' : '2.00' }),
+    );
     const winners = responses.filter((r) => r.status === 200);
     const losers = responses.filter((r) => r.status !== 200);
     expect(new Set(winners.map((r) => r.text)).size).toBe(1);
@@ -81,7 +94,12 @@ describe('Idempotency-Key under concurrency', () => {
   it('many keys at once: each applied exactly once, balances equal the ledger', async () => {
     const accounts = await Promise.all([openAccount(t, '50.00'), openAccount(t, '50.00')]);
     const keys = Array.from({ length: 20 }, () => randomUUID());
-    const send = (i: number) => t.http().post(`/accounts/${accounts[i % 2]}/${i % 4 < 2 ? 'deposit' : 'withdraw'}`).set(KEY, keys[i % 20]).send({ amount: '1.00' });
+    const send = (i: number) =>
+      t
+        .http()
+        .post(`/accounts/${accounts[i % 2]}/${i % 4 < 2 ? 'deposit' : 'withdraw'}`)
+        .set(KEY, keys[i % 20])
+        .send({ amount: '1.00' });
     const responses = await fire(60, send);
     expect(responses.filter((r) => r.status !== 200)).toEqual([]);
     expect(responses.filter((r) => r.headers['idempotent-replayed'] !== 'true')).toHaveLength(20);

@@ -18,7 +18,13 @@ const WORKERS = 24;
 const KILL_AFTER = 120;
 const INITIAL = 100_000n; // 1000.00 per account
 
-interface Op { key: string; account: string; kind: 'deposit' | 'withdraw'; amount: string; cents: bigint }
+interface Op {
+  key: string;
+  account: string;
+  kind: 'deposit' | 'withdraw';
+  amount: string;
+  cents: bigint;
+}
 type Answer = { status: number; text: string; replayed: boolean } | 'lost' | 'unsent';
 
 const cents = (money: string) => BigInt(money.replace('.', ''));
@@ -34,7 +40,12 @@ async function send(url: string, path: string, body: object, key?: string): Prom
 }
 
 /** Sends ops with WORKERS in flight; stops sending new ones once `stopped()`. */
-async function sendAll(ops: Op[], urlFor: (i: number) => string, onAnswer: (a: Answer) => void = () => {}, stopped = () => false): Promise<Answer[]> {
+async function sendAll(
+  ops: Op[],
+  urlFor: (i: number) => string,
+  onAnswer: (a: Answer) => void = () => {},
+  stopped = () => false,
+): Promise<Answer[]> {
   const answers: Answer[] = ops.map(() => 'unsent');
   let next = 0;
   const worker = async () => {
@@ -53,9 +64,10 @@ async function ledgerOf(url: string, account: string): Promise<{ balance: bigint
   const balance = cents(((await (await fetch(`${url}/accounts/${account}/balance`)).json()) as { balance: string }).balance);
   let sum = 0n;
   let rows = 0;
-  for (let cursor: string | null = ''; cursor !== null; ) {
+  for (let cursor: string | null = ''; cursor !== null;) {
     const page = (await (await fetch(`${url}/accounts/${account}/transactions?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
-      items: Array<{ amount: string }>; next_cursor: string | null;
+      items: Array<{ amount: string }>;
+      next_cursor: string | null;
     };
     for (const item of page.items) sum += cents(item.amount);
     rows += page.items.length;
@@ -85,7 +97,13 @@ function makeOps(accounts: string[]): Op[] {
   return Array.from({ length: OPS }, (_, i) => {
     const amount = `${1 + (i % 7)}.${String((i * 37) % 100).padStart(2, '0')}`;
     const kind = i % 3 === 0 ? 'withdraw' : 'deposit';
-    return { key: `crash-${randomUUID()}`, account: accounts[i % ACCOUNTS], kind, amount, cents: kind === 'deposit' ? cents(amount) : -cents(amount) };
+    return {
+      key: `crash-${randomUUID()}`,
+      account: accounts[i % ACCOUNTS],
+      kind,
+      amount,
+      cents: kind === 'deposit' ? cents(amount) : -cents(amount),
+    };
   });
 }
 
@@ -142,12 +160,17 @@ describe('Idempotency-Key across a crash (SIGKILL, restart, retry)', () => {
     const ops = makeOps(accounts);
     let answered = 0;
     let killed = false;
-    const before = await sendAll(ops, () => first.url, (answer) => {
-      if (typeof answer === 'object' && ++answered === KILL_AFTER) {
-        killed = true;
-        first.child.kill('SIGKILL');
-      }
-    }, () => killed);
+    const before = await sendAll(
+      ops,
+      () => first.url,
+      (answer) => {
+        if (typeof answer === 'object' && ++answered === KILL_AFTER) {
+          killed = true;
+          first.child.kill('SIGKILL');
+        }
+      },
+      () => killed,
+    );
     const lost = before.filter((a) => a === 'lost').length;
     expect(lost).toBeGreaterThan(0); // the kill did land mid-flight
 
@@ -166,17 +189,20 @@ describe('Idempotency-Key across a crash (SIGKILL, restart, retry)', () => {
       expect({ account, balance, sum, rows }).toEqual({ account, balance: intended, sum: intended, rows: 1 + OPS / ACCOUNTS });
     }
     await expect(storedKeys(env, 'crash-')).resolves.toEqual({ '200': OPS });
-    console.log(`crash test (${env.DB_TYPE}): ${ops.length} keys, ${before.filter((a) => typeof a === 'object').length} answered before SIGKILL, ` +
-      `${lost} in flight (${lostButApplied} of them had committed), ${before.filter((a) => a === 'unsent').length} unsent; all applied once after retry`);
+    console.log(
+      `crash test (${env.DB_TYPE}): ${ops.length} keys, ${before.filter((a) => typeof a === 'object').length} answered before SIGKILL, ` +
+        `${lost} in flight (${lostButApplied} of them had committed), ${before.filter((a) => a === 'unsent').length} unsent; all applied once after retry`,
+    );
 
     // Two processes on the same database, one key: still one effect.
     const key = `two-${randomUUID()}`;
     const twin = accounts[0];
     const { balance: b0 } = await ledgerOf(restarted.url, twin);
-    const duplicates = await Promise.all(Array.from({ length: 30 }, (_, i) => send(i % 2 ? second.url : restarted.url, `/accounts/${twin}/withdraw`, { amount: '3.00' }, key)));
+    const duplicates = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => send(i % 2 ? second.url : restarted.url, `/accounts/${twin}/withdraw`, { amount: '3.00' }, key)),
+    );
     expect(duplicates.filter((d) => typeof d === 'object' && d.status === 200 && !d.replayed)).toHaveLength(1);
     expect(new Set(duplicates.map((d) => (typeof d === 'object' ? `${d.status} ${d.text}` : d))).size).toBe(1);
     await expect(ledgerOf(second.url, twin)).resolves.toMatchObject({ balance: b0 - 300n, sum: b0 - 300n });
   }, 60_000);
-
 });

@@ -33,12 +33,18 @@ describe('idempotency key pruning', () => {
   const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
   const insertKeys = async (keys: string[], createdAt: string) => {
     for (const key of keys) {
-      await sql(`INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, status, content_type, body, created_at)
-        VALUES ('', ${param(1)}, 'f', 200, 'application/json', '{}', ${param(2)})`, [key, createdAt]);
+      await sql(
+        `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, status, content_type, body, created_at)
+        VALUES ('', ${param(1)}, 'f', 200, 'application/json', '{}', ${param(2)})`,
+        [key, createdAt],
+      );
     }
   };
   const present = async (keys: string[]) => {
-    const rows = await sql<{ idempotency_key: string }>(`SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key IN (${keys.map((_, i) => param(i + 1)).join(', ')})`, keys);
+    const rows = await sql<{ idempotency_key: string }>(
+      `SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key IN (${keys.map((_, i) => param(i + 1)).join(', ')})`,
+      keys,
+    );
     return rows.map((r) => r.idempotency_key).sort();
   };
   const keysNamed = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${randomUUID()}-${i}`);

@@ -7,8 +7,12 @@ const newKey = () => `k-${randomUUID()}`;
 
 describe('Idempotency-Key', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp({ IDEMPOTENCY_TTL_SECONDS: '60' }); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ IDEMPOTENCY_TTL_SECONDS: '60' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const post = (path: string, body: object, key?: string | string[]) => {
     const req = t.http().post(path);
@@ -17,7 +21,10 @@ describe('Idempotency-Key', () => {
     return req.send(body);
   };
   const backdateKey = (key: string, seconds: number) =>
-    t.sql(`UPDATE idempotency_keys SET created_at = ${param(1)} WHERE idempotency_key = ${param(2)}`, [new Date(Date.now() - seconds * 1000).toISOString(), key]);
+    t.sql(`UPDATE idempotency_keys SET created_at = ${param(1)} WHERE idempotency_key = ${param(2)}`, [
+      new Date(Date.now() - seconds * 1000).toISOString(),
+      key,
+    ]);
 
   describe('replay', () => {
     it('returns the stored status, body and content type with Idempotent-Replayed, applying once', async () => {
@@ -158,7 +165,12 @@ describe('Idempotency-Key', () => {
       const valid = await post(`/accounts/${n}/deposit`, { amount: '10.00' }, key);
       expect(valid.status).toBe(200);
       expect(valid.headers['idempotent-replayed']).toBeUndefined();
-      const malformed = await t.http().post(`/accounts/${n}/deposit`).set(KEY, newKey()).set('content-type', 'application/json').send('{"amount":');
+      const malformed = await t
+        .http()
+        .post(`/accounts/${n}/deposit`)
+        .set(KEY, newKey())
+        .set('content-type', 'application/json')
+        .send('{"amount":');
       expect(malformed.status).toBe(400);
       await expect(balanceAndLedger(t, n)).resolves.toMatchObject({ balance: 1000n, rows: 1 });
     });
@@ -174,10 +186,14 @@ describe('Idempotency-Key', () => {
           await t.sql(`DROP FUNCTION ${name}()`);
           return;
         }
-        await t.sql(`CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF NEW.account_number = '${account}' THEN RAISE EXCEPTION 'injected'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+        await t.sql(
+          `CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF NEW.account_number = '${account}' THEN RAISE EXCEPTION 'injected'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+        );
         await t.sql(`CREATE TRIGGER ${name} BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ${name}()`);
       } else if (on) {
-        await t.sql(`CREATE TRIGGER ${name} BEFORE INSERT ON ledger_entries WHEN NEW.account_number = '${account}' BEGIN SELECT RAISE(ABORT, 'injected'); END`);
+        await t.sql(
+          `CREATE TRIGGER ${name} BEFORE INSERT ON ledger_entries WHEN NEW.account_number = '${account}' BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+        );
       } else {
         await t.sql(`DROP TRIGGER ${name}`);
       }

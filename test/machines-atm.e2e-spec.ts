@@ -6,8 +6,12 @@ type Setup = { machine: string; account: string };
 
 describe('machines: ATM withdrawals and deposits', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const withdraw = (machine: string, account_number: string, amount: unknown) =>
     t.http().post(`/machines/${machine}/withdrawals`).send({ account_number, amount });
@@ -31,12 +35,19 @@ describe('machines: ATM withdrawals and deposits', () => {
       const res = await withdraw(machine, account, '60.00');
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
-        transaction_id: expect.any(Number), account_number: account, balance: '440.00', amount: '60.00',
+        transaction_id: expect.any(Number),
+        account_number: account,
+        balance: '440.00',
+        amount: '60.00',
         dispensed: [{ denomination: '20.00', kind: 'bill', count: 3 }],
       });
       const row = await t.http().get(`/transactions/${res.body.transaction_id}`);
       expect(row.body).toMatchObject({
-        type: 'atm_withdrawal', account_number: account, machine_id: machine, amount: '-60.00', balance_after: '440.00',
+        type: 'atm_withdrawal',
+        account_number: account,
+        machine_id: machine,
+        amount: '-60.00',
+        balance_after: '440.00',
         cash: [{ denomination: '20.00', count: -3 }],
       });
       expect(Object.fromEntries(await cassetteCounts(t, machine))).toEqual({ 5000: 1, 2000: 0 });
@@ -86,25 +97,59 @@ describe('machines: ATM withdrawals and deposits', () => {
 
     // Each case names every refusal that applies; the first of the contract's order must win.
     const cases: Array<[string, (s: Setup) => Promise<unknown>, () => Partial<Setup>, unknown, number, string]> = [
-      ['a zero amount at an unknown machine (400 first)', async () => undefined, () => ({ machine: uniqueMachineId() }), '0.00', 400, 'VALIDATION_FAILED'],
+      [
+        'a zero amount at an unknown machine (400 first)',
+        async () => undefined,
+        () => ({ machine: uniqueMachineId() }),
+        '0.00',
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['a three-decimal amount', async () => undefined, () => ({}), '10.001', 400, 'VALIDATION_FAILED'],
       ['an exponent amount', async () => undefined, () => ({}), '1e3', 400, 'VALIDATION_FAILED'],
       ['an amount over MAX_TRANSACTION_AMOUNT', async () => undefined, () => ({}), '1000000.01', 400, 'VALIDATION_FAILED'],
       ['a bad account number', async () => undefined, () => ({ account: 'no spaces' }), '20.00', 400, 'VALIDATION_FAILED'],
-      ['unknown machine and unknown account', async () => undefined, () => ({ machine: uniqueMachineId(), account: uniqueAccountNumber() }), '20.00', 404, 'MACHINE_NOT_FOUND'],
+      [
+        'unknown machine and unknown account',
+        async () => undefined,
+        () => ({ machine: uniqueMachineId(), account: uniqueAccountNumber() }),
+        '20.00',
+        404,
+        'MACHINE_NOT_FOUND',
+      ],
       ['unknown account', async () => undefined, () => ({ account: uniqueAccountNumber() }), '20.00', 404, 'ACCOUNT_NOT_FOUND'],
-      ['out of service, frozen account, too large', async (s) => { await outOfService(s.machine); await freeze(s.account); }, () => ({}), '2500.00', 409, 'MACHINE_OUT_OF_SERVICE'],
+      [
+        'out of service, frozen account, too large',
+        async (s) => {
+          await outOfService(s.machine);
+          await freeze(s.account);
+        },
+        () => ({}),
+        '2500.00',
+        409,
+        'MACHINE_OUT_OF_SERVICE',
+      ],
       ['frozen account, too large, cannot dispense', async (s) => freeze(s.account), () => ({}), '2500.01', 409, 'ACCOUNT_NOT_ACTIVE'],
       ['too large and insufficient funds', async () => undefined, () => ({}), '2000.01', 422, 'AMOUNT_TOO_LARGE'],
       ['insufficient funds, over the daily limit, cannot dispense', async () => undefined, () => ({}), '130.00', 422, 'INSUFFICIENT_FUNDS'],
       ['over the daily limit, cannot dispense', async () => undefined, () => ({}), '95.00', 422, 'DAILY_LIMIT_EXCEEDED'],
       ['no combination of the pieces', async () => undefined, () => ({}), '30.00', 422, 'CANNOT_DISPENSE'],
-      ['more than the machine holds', async (s) => t.http().patch(`/accounts/${s.account}`).send({ daily_withdrawal_limit: null }), () => ({}), '120.00', 422, 'CANNOT_DISPENSE'],
+      [
+        'more than the machine holds',
+        async (s) => t.http().patch(`/accounts/${s.account}`).send({ daily_withdrawal_limit: null }),
+        () => ({}),
+        '120.00',
+        422,
+        'CANNOT_DISPENSE',
+      ],
       ['only coins beyond the cap', async () => undefined, () => ({}), '60.51', 422, 'TOO_MANY_COINS'],
     ];
     it.each(cases)('refuses %s and changes nothing', async (_case, prepare, override, amount, status, code) => {
       // Machine total 110.00 + 1.00 in cents; account 120.00 with a 90.00 daily limit.
-      const setup = { machine: await createMachine(t, [bill('50.00', 1), bill('20.00', 3), coin('0.01', 100)]), account: await openAccount(t, '120.00', { daily_withdrawal_limit: '90.00' }) };
+      const setup = {
+        machine: await createMachine(t, [bill('50.00', 1), bill('20.00', 3), coin('0.01', 100)]),
+        account: await openAccount(t, '120.00', { daily_withdrawal_limit: '90.00' }),
+      };
       await prepare(setup);
       const before = await snapshot(t, setup.machine, [setup.account]);
       const target = { ...setup, ...override() };
@@ -115,7 +160,8 @@ describe('machines: ATM withdrawals and deposits', () => {
     });
 
     it.each([{}, { account_number: '1001' }, { amount: '10.00' }, { account_number: '1001', amount: '10.00', reference: 'x' }])(
-      'refuses the body %j with 400', async (body) => {
+      'refuses the body %j with 400',
+      async (body) => {
         const machine = await createMachine(t, [bill('10.00', 5)]);
         const res = await t.http().post(`/machines/${machine}/withdrawals`).send(body);
         expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
@@ -127,13 +173,31 @@ describe('machines: ATM withdrawals and deposits', () => {
     it('credits the sum of the pieces and adds them to the cassettes, in one ledger row', async () => {
       const machine = await createMachine(t, [bill('50.00', 0, 5), bill('20.00', 1, 10), coin('0.25', 0, 10)]);
       const account = await openAccount(t, '10.00');
-      const res = await deposit(machine, account, [{ denomination: '20.00', count: 2 }, { denomination: '0.25', count: 10 }, { denomination: 50, count: 5 }]);
+      const res = await deposit(machine, account, [
+        { denomination: '20.00', count: 2 },
+        { denomination: '0.25', count: 10 },
+        { denomination: 50, count: 5 },
+      ]);
       expect(res.status).toBe(201);
-      expect(res.body).toEqual({ transaction_id: expect.any(Number), account_number: account, balance: '302.50', amount: '292.50', inventory_total: '312.50' });
+      expect(res.body).toEqual({
+        transaction_id: expect.any(Number),
+        account_number: account,
+        balance: '302.50',
+        amount: '292.50',
+        inventory_total: '312.50',
+      });
       const row = await t.http().get(`/transactions/${res.body.transaction_id}`);
       expect(row.body).toMatchObject({
-        type: 'atm_deposit', account_number: account, machine_id: machine, amount: '292.50', balance_after: '302.50',
-        cash: [{ denomination: '50.00', count: 5 }, { denomination: '20.00', count: 2 }, { denomination: '0.25', count: 10 }],
+        type: 'atm_deposit',
+        account_number: account,
+        machine_id: machine,
+        amount: '292.50',
+        balance_after: '302.50',
+        cash: [
+          { denomination: '50.00', count: 5 },
+          { denomination: '20.00', count: 2 },
+          { denomination: '0.25', count: 10 },
+        ],
       });
       expect(Object.fromEntries(await cassetteCounts(t, machine))).toEqual({ 5000: 5, 2000: 3, 25: 10 });
       await expectConsistent(machine, [account]);
@@ -144,18 +208,89 @@ describe('machines: ATM withdrawals and deposits', () => {
       ['a zero count', async () => undefined, () => ({}), [{ denomination: '20.00', count: 0 }], 400, 'VALIDATION_FAILED'],
       ['a negative count', async () => undefined, () => ({}), [{ denomination: '20.00', count: -2 }], 400, 'VALIDATION_FAILED'],
       ['a fractional count', async () => undefined, () => ({}), [{ denomination: '20.00', count: 1.5 }], 400, 'VALIDATION_FAILED'],
-      ['a duplicate denomination', async () => undefined, () => ({}), [{ denomination: '20.00', count: 1 }, { denomination: 20, count: 1 }], 400, 'VALIDATION_FAILED'],
+      [
+        'a duplicate denomination',
+        async () => undefined,
+        () => ({}),
+        [
+          { denomination: '20.00', count: 1 },
+          { denomination: 20, count: 1 },
+        ],
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['a bad denomination', async () => undefined, () => ({}), [{ denomination: '0.001', count: 1 }], 400, 'VALIDATION_FAILED'],
-      ['a sum over MAX_TRANSACTION_AMOUNT at an unknown machine', async () => undefined, () => ({ machine: uniqueMachineId() }), [{ denomination: '20.00', count: 1_000_000 }], 400, 'VALIDATION_FAILED'],
-      ['unknown machine and unknown account', async () => undefined, () => ({ machine: uniqueMachineId(), account: uniqueAccountNumber() }), [{ denomination: '20.00', count: 1 }], 404, 'MACHINE_NOT_FOUND'],
-      ['unknown account', async () => undefined, () => ({ account: uniqueAccountNumber() }), [{ denomination: '20.00', count: 1 }], 404, 'ACCOUNT_NOT_FOUND'],
-      ['out of service, frozen, unknown denomination', async (s) => { await outOfService(s.machine); await freeze(s.account); }, () => ({}), [{ denomination: '5.00', count: 1 }], 409, 'MACHINE_OUT_OF_SERVICE'],
-      ['frozen account, unknown denomination', async (s) => freeze(s.account), () => ({}), [{ denomination: '5.00', count: 1 }], 409, 'ACCOUNT_NOT_ACTIVE'],
-      ['unknown denomination next to an overfill', async () => undefined, () => ({}), [{ denomination: '20.00', count: 10 }, { denomination: '5.00', count: 1 }], 422, 'UNKNOWN_DENOMINATION'],
-      ['an overfilled cassette next to a fitting line', async () => undefined, () => ({}), [{ denomination: '50.00', count: 1 }, { denomination: '20.00', count: 10 }], 422, 'CASSETTE_CAPACITY_EXCEEDED'],
+      [
+        'a sum over MAX_TRANSACTION_AMOUNT at an unknown machine',
+        async () => undefined,
+        () => ({ machine: uniqueMachineId() }),
+        [{ denomination: '20.00', count: 1_000_000 }],
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'unknown machine and unknown account',
+        async () => undefined,
+        () => ({ machine: uniqueMachineId(), account: uniqueAccountNumber() }),
+        [{ denomination: '20.00', count: 1 }],
+        404,
+        'MACHINE_NOT_FOUND',
+      ],
+      [
+        'unknown account',
+        async () => undefined,
+        () => ({ account: uniqueAccountNumber() }),
+        [{ denomination: '20.00', count: 1 }],
+        404,
+        'ACCOUNT_NOT_FOUND',
+      ],
+      [
+        'out of service, frozen, unknown denomination',
+        async (s) => {
+          await outOfService(s.machine);
+          await freeze(s.account);
+        },
+        () => ({}),
+        [{ denomination: '5.00', count: 1 }],
+        409,
+        'MACHINE_OUT_OF_SERVICE',
+      ],
+      [
+        'frozen account, unknown denomination',
+        async (s) => freeze(s.account),
+        () => ({}),
+        [{ denomination: '5.00', count: 1 }],
+        409,
+        'ACCOUNT_NOT_ACTIVE',
+      ],
+      [
+        'unknown denomination next to an overfill',
+        async () => undefined,
+        () => ({}),
+        [
+          { denomination: '20.00', count: 10 },
+          { denomination: '5.00', count: 1 },
+        ],
+        422,
+        'UNKNOWN_DENOMINATION',
+      ],
+      [
+        'an overfilled cassette next to a fitting line',
+        async () => undefined,
+        () => ({}),
+        [
+          { denomination: '50.00', count: 1 },
+          { denomination: '20.00', count: 10 },
+        ],
+        422,
+        'CASSETTE_CAPACITY_EXCEEDED',
+      ],
     ];
     it.each(cases)('refuses %s and changes nothing', async (_case, prepare, override, cash, status, code) => {
-      const setup = { machine: await createMachine(t, [bill('50.00', 0, 5), bill('20.00', 1, 10)]), account: await openAccount(t, '10.00') };
+      const setup = {
+        machine: await createMachine(t, [bill('50.00', 0, 5), bill('20.00', 1, 10)]),
+        account: await openAccount(t, '10.00'),
+      };
       await prepare(setup);
       const before = await snapshot(t, setup.machine, [setup.account]);
       const target = { ...setup, ...override() };
@@ -167,7 +302,10 @@ describe('machines: ATM withdrawals and deposits', () => {
     it('fills a cassette exactly to capacity', async () => {
       const machine = await createMachine(t, [bill('20.00', 1, 10)]);
       const account = await openAccount(t);
-      await expect(deposit(machine, account, [{ denomination: '20.00', count: 9 }])).resolves.toMatchObject({ status: 201, body: { amount: '180.00', inventory_total: '200.00' } });
+      await expect(deposit(machine, account, [{ denomination: '20.00', count: 9 }])).resolves.toMatchObject({
+        status: 201,
+        body: { amount: '180.00', inventory_total: '200.00' },
+      });
       await expectConsistent(machine, [account]);
     });
   });
@@ -205,7 +343,8 @@ describe('machines: ATM withdrawals and deposits', () => {
       const account = await openAccount(t, '200.00');
       const k = key();
       const before = await snapshot(t, machine, [account]);
-      const post = (amount: string) => t.http().post(`/machines/${machine}/withdrawals`).set('Idempotency-Key', k).send({ account_number: account, amount });
+      const post = (amount: string) =>
+        t.http().post(`/machines/${machine}/withdrawals`).set('Idempotency-Key', k).send({ account_number: account, amount });
       await expect(post('30.00')).resolves.toMatchObject({ status: 422, body: { code: 'CANNOT_DISPENSE' } });
       const replay = await post('30.00');
       expect([replay.status, replay.body.code, replay.headers['idempotent-replayed']]).toEqual([422, 'CANNOT_DISPENSE', 'true']);
@@ -216,8 +355,12 @@ describe('machines: ATM withdrawals and deposits', () => {
 
   describe('configuration', () => {
     let custom: TestApp;
-    beforeAll(async () => { custom = await createTestApp({ MAX_ATM_WITHDRAWAL: '100.00', MAX_COINS_PER_WITHDRAWAL: '3' }); });
-    afterAll(async () => { await custom.close(); });
+    beforeAll(async () => {
+      custom = await createTestApp({ MAX_ATM_WITHDRAWAL: '100.00', MAX_COINS_PER_WITHDRAWAL: '3' });
+    });
+    afterAll(async () => {
+      await custom.close();
+    });
 
     it('honours MAX_ATM_WITHDRAWAL and MAX_COINS_PER_WITHDRAWAL', async () => {
       const machine = await createMachine(custom, [bill('100.00', 5), coin('0.01', 10)]);
@@ -225,7 +368,10 @@ describe('machines: ATM withdrawals and deposits', () => {
       const post = (amount: string) => custom.http().post(`/machines/${machine}/withdrawals`).send({ account_number: account, amount });
       await expect(post('100.01')).resolves.toMatchObject({ status: 422, body: { code: 'AMOUNT_TOO_LARGE' } });
       await expect(post('0.04')).resolves.toMatchObject({ status: 422, body: { code: 'TOO_MANY_COINS' } });
-      await expect(post('100.00')).resolves.toMatchObject({ status: 201, body: { dispensed: [{ denomination: '100.00', kind: 'bill', count: 1 }] } });
+      await expect(post('100.00')).resolves.toMatchObject({
+        status: 201,
+        body: { dispensed: [{ denomination: '100.00', kind: 'bill', count: 1 }] },
+      });
       await expect(post('0.03')).resolves.toMatchObject({ status: 201, body: { balance: '399.97' } });
     });
   });

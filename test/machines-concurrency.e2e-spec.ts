@@ -11,8 +11,12 @@ type Piece = { denomination: string; kind: string; count: number };
 
 describe('machines: concurrent cash movements', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('50 concurrent ATM withdrawals never over-dispense: dispensed = inventory drop = account debits = ledger', async () => {
     // 525.00 in the machine, 5 × 150.00 in the accounts, ~2600.00 asked for: the cash runs out first.
@@ -22,7 +26,11 @@ describe('machines: concurrent cash movements', () => {
     const amounts = ['60.00', '30.00', '70.00', '15.50', '110.00', '40.25', '5.00', '95.00', '0.75', '20.00'];
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        t.http().post(`/machines/${machine}/withdrawals`).send({ account_number: accounts[i % 5], amount: amounts[i % amounts.length] })),
+        t
+          .http()
+          .post(`/machines/${machine}/withdrawals`)
+          .send({ account_number: accounts[i % 5], amount: amounts[i % amounts.length] }),
+      ),
     );
 
     const paid = responses.filter((r) => r.status === 201);
@@ -39,7 +47,8 @@ describe('machines: concurrent cash movements', () => {
       const value = (r.body.dispensed as Piece[]).reduce((sum, p) => sum + cents(p.denomination) * BigInt(p.count), 0n);
       expect(value).toBe(cents(r.body.amount));
       total += value;
-      for (const p of r.body.dispensed as Piece[]) dispensed.set(cents(p.denomination), (dispensed.get(cents(p.denomination)) ?? 0) + p.count);
+      for (const p of r.body.dispensed as Piece[])
+        dispensed.set(cents(p.denomination), (dispensed.get(cents(p.denomination)) ?? 0) + p.count);
     }
     const after = await cassetteCounts(t, machine);
     for (const [denomination, count] of before) {
@@ -57,7 +66,8 @@ describe('machines: concurrent cash movements', () => {
     expect(debited).toBe(total);
 
     const rows = await t.sql<{ amount: unknown }>(
-      `SELECT amount FROM ledger_entries WHERE machine_id = ${param(1)} AND type = 'atm_withdrawal'`, [machine],
+      `SELECT amount FROM ledger_entries WHERE machine_id = ${param(1)} AND type = 'atm_withdrawal'`,
+      [machine],
     );
     expect(rows).toHaveLength(paid.length);
     expect(rows.reduce((sum, r) => sum - BigInt(r.amount as string), 0n)).toBe(total);
@@ -74,11 +84,35 @@ describe('machines: concurrent cash movements', () => {
       const machine = machines[i % 2];
       const account = accounts[i % 4];
       switch (i % 6) {
-        case 0: case 1: return t.http().post(`/machines/${machine}/withdrawals`).send({ account_number: account, amount: i % 4 === 0 ? '80.00' : '30.25' });
-        case 2: return t.http().post(`/machines/${machine}/deposits`).send({ account_number: account, cash: [{ denomination: '20.00', count: 2 }, { denomination: '0.25', count: 3 }] });
-        case 3: return t.http().post(`/machines/${machine}/refill`).send({ cassettes: [{ denomination: '10.00', count: 2 }] });
-        case 4: return t.http().post('/transfers').send({ from_account: account, to_account: accounts[(i + 1) % 4], amount: '12.34' });
-        default: return i % 12 === 5 ? t.http().post(`/machines/${machine}/maintenance`) : t.http().get(`/machines/${machine}/inventory`);
+        case 0:
+        case 1:
+          return t
+            .http()
+            .post(`/machines/${machine}/withdrawals`)
+            .send({ account_number: account, amount: i % 4 === 0 ? '80.00' : '30.25' });
+        case 2:
+          return t
+            .http()
+            .post(`/machines/${machine}/deposits`)
+            .send({
+              account_number: account,
+              cash: [
+                { denomination: '20.00', count: 2 },
+                { denomination: '0.25', count: 3 },
+              ],
+            });
+        case 3:
+          return t
+            .http()
+            .post(`/machines/${machine}/refill`)
+            .send({ cassettes: [{ denomination: '10.00', count: 2 }] });
+        case 4:
+          return t
+            .http()
+            .post('/transfers')
+            .send({ from_account: account, to_account: accounts[(i + 1) % 4], amount: '12.34' });
+        default:
+          return i % 12 === 5 ? t.http().post(`/machines/${machine}/maintenance`) : t.http().get(`/machines/${machine}/inventory`);
       }
     });
     const responses = await Promise.all(ops);

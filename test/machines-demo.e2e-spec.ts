@@ -40,8 +40,16 @@ const DEMO_INVENTORY = {
   currency: 'USD',
   total: '7864.00',
   cassettes: [
-    ['100.00', 'bill', 20], ['50.00', 'bill', 40], ['20.00', 'bill', 100], ['10.00', 'bill', 100], ['5.00', 'bill', 100],
-    ['1.00', 'coin', 200], ['0.25', 'coin', 400], ['0.10', 'coin', 400], ['0.05', 'coin', 400], ['0.01', 'coin', 400],
+    ['100.00', 'bill', 20],
+    ['50.00', 'bill', 40],
+    ['20.00', 'bill', 100],
+    ['10.00', 'bill', 100],
+    ['5.00', 'bill', 100],
+    ['1.00', 'coin', 200],
+    ['0.25', 'coin', 400],
+    ['0.10', 'coin', 400],
+    ['0.05', 'coin', 400],
+    ['0.01', 'coin', 400],
   ].map(([denomination, kind, count]) => ({ denomination, kind, count, capacity: 2000 })),
 };
 
@@ -64,11 +72,19 @@ describe('machines: demo data', () => {
       // A restart finds a machine and seeds nothing more.
       await Promise.all(apps.splice(0).map((app) => app.close()));
       apps.push(await createTestApp(seeding));
-      const rows = await apps[0].sql<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ledger_entries WHERE machine_id = ${param(1)}`, ['atm-001']);
+      const rows = await apps[0].sql<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ledger_entries WHERE machine_id = ${param(1)}`, [
+        'atm-001',
+      ]);
       expect(Number(rows[0].n)).toBe(1);
       // The demo machine serves ATM withdrawals against the demo accounts.
       const res = await apps[0].http().post('/machines/atm-001/withdrawals').send({ account_number: '1001', amount: '60.00' });
-      expect(res.body).toMatchObject({ balance: '440.00', dispensed: [{ denomination: '50.00', count: 1 }, { denomination: '10.00', count: 1 }] });
+      expect(res.body).toMatchObject({
+        balance: '440.00',
+        dispensed: [
+          { denomination: '50.00', count: 1 },
+          { denomination: '10.00', count: 1 },
+        ],
+      });
     } finally {
       await Promise.all(apps.map((app) => app.close()));
       await db.drop();

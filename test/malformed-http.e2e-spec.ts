@@ -41,16 +41,24 @@ describe('requests broken below the JSON level → 4xx problem+json, never a 500
   });
 
   it.each(['gzip', 'deflate', 'br'])('a body whose %s encoding is corrupt → 400 MALFORMED_JSON', async (encoding) => {
-    const res = await t.http().post(`/accounts/${account}/deposit`)
-      .set('content-type', 'application/json').set('content-encoding', encoding).send('{"amount":"1.00"}');
+    const res = await t
+      .http()
+      .post(`/accounts/${account}/deposit`)
+      .set('content-type', 'application/json')
+      .set('content-encoding', encoding)
+      .send('{"amount":"1.00"}');
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(PROBLEM);
     expect(res.body).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });
   });
 
-  it.each([['gzip', gzipSync], ['br', brotliCompressSync]] as const)('a well-formed %s body is still read', async (encoding, compress) => {
+  it.each([
+    ['gzip', gzipSync],
+    ['br', brotliCompressSync],
+  ] as const)('a well-formed %s body is still read', async (encoding, compress) => {
     const body = compress(Buffer.from('{"amount":"1000.00"}'));
-    const head = `POST /accounts/${account}/withdraw HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+    const head =
+      `POST /accounts/${account}/withdraw HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
       `Content-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
     const answer = await rawRequest(await listening(), Buffer.concat([Buffer.from(head), body]));
     expect(answer).toMatch(/^HTTP\/1\.1 422 /);

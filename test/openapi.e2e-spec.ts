@@ -28,7 +28,9 @@ const CONTRACT: Array<[string, string, string[]]> = [
 
 describe('OpenAPI document at /docs-json', () => {
   let t: TestApp;
-  let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: unknown }>> };
+  let doc: {
+    paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: unknown }>>;
+  };
   beforeAll(async () => {
     t = await createTestApp();
     doc = (await t.http().get('/docs-json')).body;
@@ -60,11 +62,15 @@ describe('OpenAPI document at /docs-json', () => {
   });
 
   it('documents the free-text rule (no control characters) on every name, location and reference', async () => {
-    const schemas = (await t.http().get('/docs-json')).body.components.schemas as Record<string, { properties: Record<string, { pattern?: string }> }>;
+    const schemas = (await t.http().get('/docs-json')).body.components.schemas as Record<
+      string,
+      { properties: Record<string, { pattern?: string }> }
+    >;
     const freeText = Object.entries(schemas).flatMap(([schema, { properties }]) =>
       Object.entries(properties ?? {})
         .filter(([field]) => ['holder_name', 'name', 'location', 'reference'].includes(field) && /Dto$/.test(schema))
-        .map(([field, property]) => [`${schema}.${field}`, property.pattern]));
+        .map(([field, property]) => [`${schema}.${field}`, property.pattern]),
+    );
     expect(freeText.length).toBeGreaterThanOrEqual(8);
     for (const [, pattern] of freeText) expect(new RegExp(pattern as string).test('a\u0000b')).toBe(false);
   });

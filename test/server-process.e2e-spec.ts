@@ -36,7 +36,13 @@ describe('the server process', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const lines = server.logs.split('\n').filter((line) => line.includes('trace-me-4711'));
       const records = lines.map((line) => JSON.parse(line) as { msg: string; req: { id: string }; res: { statusCode: number } });
-      expect(records).toEqual([expect.objectContaining({ msg: 'request completed', req: expect.objectContaining({ id: 'trace-me-4711' }), res: { statusCode: 404 } })]);
+      expect(records).toEqual([
+        expect.objectContaining({
+          msg: 'request completed',
+          req: expect.objectContaining({ id: 'trace-me-4711' }),
+          res: { statusCode: 404 },
+        }),
+      ]);
     } finally {
       await server.stop('SIGKILL');
     }

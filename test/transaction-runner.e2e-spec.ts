@@ -41,7 +41,9 @@ describe('TransactionRunner on a real database', () => {
     const one = (em: Parameters<Parameters<TransactionRunner['read']>[0]>[0], sql: string) => tx.query(em, 'runner_spec_one', sql, {});
     await expect(tx.read((em) => one(em, 'SELECT 1 AS one'))).resolves.toHaveLength(1);
     await expect(tx.read((em) => one(em, 'SELECT 1 AS one'))).resolves.toHaveLength(1);
-    await expect(tx.read((em) => one(em, 'SELECT 2 AS two'))).rejects.toThrow('statement name runner_spec_one is already used for other SQL');
+    await expect(tx.read((em) => one(em, 'SELECT 2 AS two'))).rejects.toThrow(
+      'statement name runner_spec_one is already used for other SQL',
+    );
   });
 
   it('a nested run joins the outer transaction: an outer failure undoes the inner work', async () => {

@@ -23,7 +23,13 @@ describe('transfers', () => {
     });
     const [out] = (await t.http().get(`/accounts/${from}/transactions?limit=1`)).body.items;
     const [into] = (await t.http().get(`/accounts/${to}/transactions?limit=1`)).body.items;
-    expect(out).toMatchObject({ type: 'transfer_out', amount: '-25.50', counterparty_account: to, transfer_id: res.body.transfer_id, reference: 'rent' });
+    expect(out).toMatchObject({
+      type: 'transfer_out',
+      amount: '-25.50',
+      counterparty_account: to,
+      transfer_id: res.body.transfer_id,
+      reference: 'rent',
+    });
     expect(into).toMatchObject({ type: 'transfer_in', amount: '25.50', counterparty_account: from, transfer_id: res.body.transfer_id });
     await expect(balanceAndLedger(t, from)).resolves.toMatchObject({ balance: 7450n, ledger: 7450n });
     await expect(balanceAndLedger(t, to)).resolves.toMatchObject({ balance: 2650n, ledger: 2650n });

@@ -6,7 +6,19 @@
 // `node -r ts-node/register/transpile-only bench/ceiling/nest-server.ts <port> [full|bare|pipe|interceptor|fastbind]`
 // `bare`: Nest's router alone; `pipe` / `interceptor`: only that one added;
 // `fastbind`: full, with the app's replacement for Node 20's AsyncResource.bind.
-import { Body, CallHandler, Controller, ExecutionContext, HttpCode, Injectable, Module, NestInterceptor, Param, Post, ValidationPipe } from '@nestjs/common';
+import {
+  Body,
+  CallHandler,
+  Controller,
+  ExecutionContext,
+  HttpCode,
+  Injectable,
+  Module,
+  NestInterceptor,
+  Param,
+  Post,
+  ValidationPipe,
+} from '@nestjs/common';
 import { APP_INTERCEPTOR, APP_PIPE, NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { IsString, Matches } from 'class-validator';
@@ -45,7 +57,13 @@ class PassThrough implements NestInterceptor {
   controllers: [WithdrawController],
   providers: [
     ...(withPipe
-      ? [{ provide: APP_PIPE, useFactory: () => new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }) }]
+      ? [
+          {
+            provide: APP_PIPE,
+            useFactory: () =>
+              new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
+          },
+        ]
       : []),
     ...(withInterceptor ? [{ provide: APP_INTERCEPTOR, useClass: PassThrough }] : []),
   ],

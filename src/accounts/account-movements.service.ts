@@ -89,7 +89,14 @@ export class AccountMovementsService {
    * refusal in the contract's order (or succeeds, if the row changed since).
    * Postgres: one statement (run it through `TransactionRunner.runStatement`).
    */
-  tryDebit(em: EntityManager, accountNumber: string, amount: bigint, entry: MovementEntry, countsTowardDailyLimit: boolean, now: string): Promise<MovementResult | null> {
+  tryDebit(
+    em: EntityManager,
+    accountNumber: string,
+    amount: bigint,
+    entry: MovementEntry,
+    countsTowardDailyLimit: boolean,
+    now: string,
+  ): Promise<MovementResult | null> {
     const params = { ...ledgerParams(entry, -amount, now), account: accountNumber, amount, day: utcDay(now) };
     return countsTowardDailyLimit
       ? this.tryMove(em, params, 'pgDebitDaily', 'sqliteDebitDaily')
@@ -101,7 +108,12 @@ export class AccountMovementsService {
     return this.tryMove(em, { ...ledgerParams(entry, amount, now), account: accountNumber, amount }, 'pgCredit', 'sqliteCredit');
   }
 
-  private async tryMove(em: EntityManager, params: Record<string, unknown>, pg: MovementStatement, sqlite: MovementStatement): Promise<MovementResult | null> {
+  private async tryMove(
+    em: EntityManager,
+    params: Record<string, unknown>,
+    pg: MovementStatement,
+    sqlite: MovementStatement,
+  ): Promise<MovementResult | null> {
     if (this.tx.dialect === 'postgres') {
       const rows = await this.run<{ id: unknown; balance_after: unknown }>(em, pg, params);
       return rows.length === 0 ? null : { balance: driverBigint(rows[0].balance_after), transactionId: Number(rows[0].id) };
@@ -114,7 +126,14 @@ export class AccountMovementsService {
   }
 
   /** Applies a checked debit (amount > 0) and writes its ledger row. */
-  async debit(em: EntityManager, account: Account, amount: bigint, entry: MovementEntry, countsTowardDailyLimit: boolean, now: string): Promise<MovementResult> {
+  async debit(
+    em: EntityManager,
+    account: Account,
+    amount: bigint,
+    entry: MovementEntry,
+    countsTowardDailyLimit: boolean,
+    now: string,
+  ): Promise<MovementResult> {
     const changes: Partial<Account> = { balance: account.balance - amount, updatedAt: now };
     if (countsTowardDailyLimit) {
       changes.withdrawnToday = withdrawnOn(account, now) + amount;
@@ -127,7 +146,14 @@ export class AccountMovementsService {
     return this.apply(em, account, amount, { balance: account.balance + amount, updatedAt: now }, entry, now);
   }
 
-  private async apply(em: EntityManager, account: Account, signed: bigint, changes: Partial<Account>, entry: MovementEntry, now: string): Promise<MovementResult> {
+  private async apply(
+    em: EntityManager,
+    account: Account,
+    signed: bigint,
+    changes: Partial<Account>,
+    entry: MovementEntry,
+    now: string,
+  ): Promise<MovementResult> {
     const params = {
       ...ledgerParams(entry, signed, now),
       account: account.accountNumber,
@@ -168,4 +194,3 @@ function ledgerParams(entry: MovementEntry, signed: bigint, now: string): Record
 function withdrawnOn(account: Account, now: string): bigint {
   return account.withdrawnOn === utcDay(now) ? account.withdrawnToday : 0n;
 }
-

@@ -67,7 +67,10 @@ export class AccountsController {
   @ApiOperation({ summary: 'Teller withdrawal (overdraft and daily limit apply)' })
   @AccountParam()
   @ApiOkResponse({ type: MovementView })
-  @ApiProblems(400, [404, ['ACCOUNT_NOT_FOUND']], [409, ['ACCOUNT_NOT_ACTIVE']], 413, 415, [422, ['INSUFFICIENT_FUNDS', 'DAILY_LIMIT_EXCEEDED']])
+  @ApiProblems(400, [404, ['ACCOUNT_NOT_FOUND']], [409, ['ACCOUNT_NOT_ACTIVE']], 413, 415, [
+    422,
+    ['INSUFFICIENT_FUNDS', 'DAILY_LIMIT_EXCEEDED'],
+  ])
   withdraw(@Param('n', AccountNumberPipe) n: string, @Body() dto: MoneyMovementDto): Promise<MovementView> {
     return this.accounts.withdraw(n, dto.amount, dto.reference);
   }

@@ -34,8 +34,21 @@ export class TransfersService {
       this.movements.assertCanDebit(from, amount, false, now);
       const transferId = randomUUID();
       const reference = dto.reference;
-      const out = await this.movements.debit(em, from, amount, { type: 'transfer_out', transferId, counterpartyAccount: to.accountNumber, reference }, false, now);
-      const into = await this.movements.credit(em, to, amount, { type: 'transfer_in', transferId, counterpartyAccount: from.accountNumber, reference }, now);
+      const out = await this.movements.debit(
+        em,
+        from,
+        amount,
+        { type: 'transfer_out', transferId, counterpartyAccount: to.accountNumber, reference },
+        false,
+        now,
+      );
+      const into = await this.movements.credit(
+        em,
+        to,
+        amount,
+        { type: 'transfer_in', transferId, counterpartyAccount: from.accountNumber, reference },
+        now,
+      );
       return {
         transfer_id: transferId,
         amount: formatMoney(amount),

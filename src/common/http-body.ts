@@ -79,7 +79,10 @@ export function bodyErrorHandler(logger: Logger) {
     if (res.headersSent) return next(err);
     const problem = toProblem(err);
     sendProblem(req, res, problem);
-    logger.log({ req_id: req.id, method: req.method, url: req.originalUrl, statusCode: problem.body.status, code: problem.body.code }, 'request refused before routing');
+    logger.log(
+      { req_id: req.id, method: req.method, url: req.originalUrl, statusCode: problem.body.status, code: problem.body.code },
+      'request refused before routing',
+    );
   };
 }
 
@@ -108,9 +111,15 @@ export function answerUnparsableRequests(server: Server): void {
 function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): string {
   const known = NODE_CLIENT_ERRORS[error.code ?? ''];
   if (known) return known;
-  const body = JSON.stringify(problemBody('VALIDATION_FAILED', 'The request line or headers are not valid HTTP/1.1', [{ field: 'request', message: 'is not valid HTTP/1.1' }]));
+  const body = JSON.stringify(
+    problemBody('VALIDATION_FAILED', 'The request line or headers are not valid HTTP/1.1', [
+      { field: 'request', message: 'is not valid HTTP/1.1' },
+    ]),
+  );
   // An answer to HEAD has no body, even this one.
   const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
-  return `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-    `X-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${head ? '' : body}`;
+  return (
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `X-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${head ? '' : body}`
+  );
 }

@@ -18,19 +18,16 @@ describe('parseMoney', () => {
     expect(parseMoney(input)).toEqual({ ok: true, minor });
   });
 
-  it.each([
-    '1e3', ' 5', '5 ', 'NaN', '+5', '5.', '.5', '-5', '1.001', '1,00', '', '0x10', 'Infinity',
-    '1234567890123456789012345',
-  ])('refuses the string %p', (input) => {
-    expect(parseMoney(input).ok).toBe(false);
-  });
-
-  it.each([1.001, -1, Number.NaN, Number.POSITIVE_INFINITY, 1e25, 0.001, 5e-324])(
-    'refuses the number %p',
+  it.each(['1e3', ' 5', '5 ', 'NaN', '+5', '5.', '.5', '-5', '1.001', '1,00', '', '0x10', 'Infinity', '1234567890123456789012345'])(
+    'refuses the string %p',
     (input) => {
       expect(parseMoney(input).ok).toBe(false);
     },
   );
+
+  it.each([1.001, -1, Number.NaN, Number.POSITIVE_INFINITY, 1e25, 0.001, 5e-324])('refuses the number %p', (input) => {
+    expect(parseMoney(input).ok).toBe(false);
+  });
 
   it.each([null, undefined, true, {}, [], ['1.00']])('refuses the non-amount %p', (input) => {
     expect(parseMoney(input).ok).toBe(false);

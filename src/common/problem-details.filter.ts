@@ -23,9 +23,15 @@ const BODY_PARSER_DETAILS: Partial<Record<ProblemCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: 'The request body must be JSON in UTF-8',
 };
 const HTTP_CODES: Record<number, ProblemCode> = {
-  400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED', 503: 'SERVICE_UNAVAILABLE',
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
 };
 
 /** Maps anything thrown while serving a request to its problem details. */

@@ -33,15 +33,32 @@ describe('configuration', () => {
 
   it('parses typed values', () => {
     const config = AppConfig.fromEnv({
-      PORT: '8080', DB_TYPE: 'postgres', DATABASE_URL: 'postgres://u@h/db', DB_MIGRATIONS_RUN: 'false',
-      DEFAULT_OVERDRAFT_LIMIT: '25.5', DEFAULT_DAILY_WITHDRAWAL_LIMIT: '500', PRELOAD_ACCOUNTS: '{"1001":"1000.00","x_2":"0.01"}',
-      DB_ACQUIRE_TIMEOUT_MS: '10000', RATE_LIMIT_PER_MINUTE: '600', TRUST_PROXY: '2',
+      PORT: '8080',
+      DB_TYPE: 'postgres',
+      DATABASE_URL: 'postgres://u@h/db',
+      DB_MIGRATIONS_RUN: 'false',
+      DEFAULT_OVERDRAFT_LIMIT: '25.5',
+      DEFAULT_DAILY_WITHDRAWAL_LIMIT: '500',
+      PRELOAD_ACCOUNTS: '{"1001":"1000.00","x_2":"0.01"}',
+      DB_ACQUIRE_TIMEOUT_MS: '10000',
+      RATE_LIMIT_PER_MINUTE: '600',
+      TRUST_PROXY: '2',
     });
     expect(config).toMatchObject({ rateLimitPerMinute: 600, trustProxy: 2 });
     expect(AppConfig.fromEnv({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(AppConfig.fromEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
-    expect(config).toMatchObject({ port: 8080, dbType: 'postgres', migrationsRun: false, defaultOverdraftLimit: 2550n, defaultDailyWithdrawalLimit: 50000n, dbAcquireTimeoutMs: 10000 });
-    expect([...(config.preloadAccounts ?? [])]).toEqual([['1001', 100000n], ['x_2', 1n]]);
+    expect(config).toMatchObject({
+      port: 8080,
+      dbType: 'postgres',
+      migrationsRun: false,
+      defaultOverdraftLimit: 2550n,
+      defaultDailyWithdrawalLimit: 50000n,
+      dbAcquireTimeoutMs: 10000,
+    });
+    expect([...(config.preloadAccounts ?? [])]).toEqual([
+      ['1001', 100000n],
+      ['x_2', 1n],
+    ]);
   });
 
   it.each([

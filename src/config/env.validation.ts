@@ -1,22 +1,25 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
 
 const MONEY = /^\d{1,13}(\.\d{1,2})?$/;
 const toBool = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value : value;
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+  typeof value === 'string'
+    ? (({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value)
+    : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every environment variable the service reads, validated once at boot. */
 export class EnvironmentVariables {
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @IsIn(['sqlite', 'postgres'])
@@ -32,13 +35,20 @@ export class EnvironmentVariables {
   @IsIn(['FULL', 'NORMAL'])
   SQLITE_SYNCHRONOUS: 'FULL' | 'NORMAL' = 'FULL';
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   DB_MIGRATIONS_RUN = true;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DB_POOL_SIZE = 16;
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
   DB_ACQUIRE_TIMEOUT_MS = 3000;
 
   @Matches(/^[A-Z]{3}$/, { message: 'CURRENCY must be a 3-letter ISO 4217 code such as USD' })
@@ -57,34 +67,52 @@ export class EnvironmentVariables {
   @Matches(MONEY, { message: 'MAX_ATM_WITHDRAWAL must be an amount such as "2000.00"' })
   MAX_ATM_WITHDRAWAL = '2000.00';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(10000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   MAX_COINS_PER_WITHDRAWAL = 50;
 
-  @Transform(toInt) @IsInt() @Min(60) @Max(30 * 86400)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86400)
   IDEMPOTENCY_TTL_SECONDS = 86400;
 
   /** Requests per client per minute; 0 is no limit (API.md: 429, off unless configured). */
-  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
   RATE_LIMIT_PER_MINUTE = 0;
 
   /** Express's `trust proxy`: `true`, a hop count, or addresses/subnets/keywords (`loopback`, `10.0.0.0/8`). */
   @IsOptional()
-  @Matches(/^(true|false|\d{1,2}|[0-9A-Za-z.:/,\s]+)$/, { message: 'TRUST_PROXY must be true, false, a hop count or a list of addresses/subnets' })
+  @Matches(/^(true|false|\d{1,2}|[0-9A-Za-z.:/,\s]+)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count or a list of addresses/subnets',
+  })
   TRUST_PROXY?: string;
 
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   SEED_DEMO_DATA?: boolean;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   PRELOAD_ACCOUNTS?: string;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   LOG_PRETTY = false;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
   SHUTDOWN_TIMEOUT_MS = 10000;
 }
 

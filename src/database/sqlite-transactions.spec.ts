@@ -28,7 +28,9 @@ describe('SqliteTransactions', () => {
     await dataSource.initialize();
     await dataSource.query('CREATE TABLE parent (id INTEGER PRIMARY KEY)');
     // Deferred: an orphan is only refused at COMMIT — a way to make a COMMIT fail.
-    await dataSource.query('CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    await dataSource.query(
+      'CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)',
+    );
     sqlite = new SqliteTransactions(dataSource, ambient);
   });
   afterEach(async () => {

@@ -55,7 +55,14 @@ describe('parseIdempotencyKey', () => {
         const valid = /^[\x21-\x7e]{1,255}$/.test(s) && !s.startsWith('"');
         if (valid) return parseIdempotencyKey([s]) === s;
         if (s.startsWith('"')) return true;
-        return (() => { try { parseIdempotencyKey([s]); return false; } catch { return true; } })();
+        return (() => {
+          try {
+            parseIdempotencyKey([s]);
+            return false;
+          } catch {
+            return true;
+          }
+        })();
       }),
     );
   });

@@ -127,10 +127,15 @@ function storableRefusal(error: unknown): StoredResponse | null {
 
 function replayOf(request: KeyedRequest, stored: StoredKey): VerbatimResponse | DomainError {
   if (stored.fingerprint !== request.fingerprint) {
-    return new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request (method, path or body)');
+    return new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different request (method, path or body)',
+    );
   }
   if (!stored.response) {
-    return new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed', undefined, { 'Retry-After': '1' });
+    return new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed', undefined, {
+      'Retry-After': '1',
+    });
   }
   const { status, contentType, body } = stored.response;
   return new VerbatimResponse(status, contentType, body, { 'Idempotent-Replayed': 'true' });

@@ -10,7 +10,12 @@ function doc(): OpenAPIObject {
         post: { responses: { '200': { description: 'ok' }, '422': { description: 'Problem details; code: SAME_ACCOUNT' } } },
         get: { responses: { '200': { description: 'ok' } } },
       },
-      '/b': { post: { parameters: [], responses: { '201': { description: 'created' }, '409': { description: 'Problem details; code: MACHINE_EXISTS' } } } },
+      '/b': {
+        post: {
+          parameters: [],
+          responses: { '201': { description: 'created' }, '409': { description: 'Problem details; code: MACHINE_EXISTS' } },
+        },
+      },
     },
   };
 }
@@ -24,7 +29,9 @@ describe('documentIdempotency', () => {
       expect((post.responses['409'] as { description: string }).description).toContain('IDEMPOTENCY_IN_PROGRESS');
       expect((post.responses['422'] as { description: string }).description).toContain('IDEMPOTENCY_KEY_REUSED');
     }
-    expect((document.paths['/a'].post!.responses['422'] as { description: string }).description).toMatch(/^Problem details; code: SAME_ACCOUNT, IDEMPOTENCY_KEY_REUSED \([^)]*\)$/);
+    expect((document.paths['/a'].post!.responses['422'] as { description: string }).description).toMatch(
+      /^Problem details; code: SAME_ACCOUNT, IDEMPOTENCY_KEY_REUSED \([^)]*\)$/,
+    );
     expect(document.paths['/b'].post!.responses['409']).toMatchObject({ headers: { 'Retry-After': expect.any(Object) } });
     expect(document.paths['/b'].post!.responses['201']).toMatchObject({ headers: { 'Idempotent-Replayed': expect.any(Object) } });
     expect(document.paths['/a'].get!.parameters).toBeUndefined();

@@ -65,7 +65,12 @@ export class IdempotencyStore {
    * already. Returns null when stored, else the key another request holds.
    */
   async store(em: EntityManager, request: KeyedRequest, response: StoredResponse, now: string, cutoff: string): Promise<StoredKey | null> {
-    const stored = await this.tx.query(em, 'idempotency_store', STORE_SQL, { ...params(request), ...columns(response), created_at: now, cutoff });
+    const stored = await this.tx.query(em, 'idempotency_store', STORE_SQL, {
+      ...params(request),
+      ...columns(response),
+      created_at: now,
+      cutoff,
+    });
     if (stored.length > 0) return null;
     // Gone between the two statements (expired that very millisecond): a
     // retry will store it; answer as if it were still running.

@@ -40,7 +40,10 @@ export class AtmService {
     return this.tx.run(async (em) => {
       const { account, cassettes } = await this.lockForCash(em, machineId, dto.account_number);
       if (amount > this.config.maxAtmWithdrawal) {
-        throw new DomainError('AMOUNT_TOO_LARGE', `${formatMoney(amount)} is over the ATM maximum ${formatMoney(this.config.maxAtmWithdrawal)}`);
+        throw new DomainError(
+          'AMOUNT_TOO_LARGE',
+          `${formatMoney(amount)} is over the ATM maximum ${formatMoney(this.config.maxAtmWithdrawal)}`,
+        );
       }
       const now = nowIso();
       // ATM withdrawals count toward the daily limit, like teller withdrawals.

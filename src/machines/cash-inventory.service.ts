@@ -152,7 +152,12 @@ export class CashInventoryService {
         cassette.count = cassette.initialCount;
       }
       await this.saveCounts(em, machineId, cassettes, moved);
-      const transactionId = await this.ledger.append(em, { type: 'maintenance_reset', machineId, cash: moved, reference: 'maintenance reset' });
+      const transactionId = await this.ledger.append(em, {
+        type: 'maintenance_reset',
+        machineId,
+        cash: moved,
+        reference: 'maintenance reset',
+      });
       return { ...toInventoryView(machineId, cassettes, this.config.currency), transaction_id: transactionId };
     });
   }

@@ -10,8 +10,16 @@ import { MachinesService } from './machines.service';
 const CAPACITY = 2000;
 // API.md, "Demo data": total 7864.00.
 const DEMO_CASSETTES: Array<[string, CashKind, number]> = [
-  ['100.00', 'bill', 20], ['50.00', 'bill', 40], ['20.00', 'bill', 100], ['10.00', 'bill', 100], ['5.00', 'bill', 100],
-  ['1.00', 'coin', 200], ['0.25', 'coin', 400], ['0.10', 'coin', 400], ['0.05', 'coin', 400], ['0.01', 'coin', 400],
+  ['100.00', 'bill', 20],
+  ['50.00', 'bill', 40],
+  ['20.00', 'bill', 100],
+  ['10.00', 'bill', 100],
+  ['5.00', 'bill', 100],
+  ['1.00', 'coin', 200],
+  ['0.25', 'coin', 400],
+  ['0.10', 'coin', 400],
+  ['0.05', 'coin', 400],
+  ['0.01', 'coin', 400],
 ];
 
 /** With SEED_DEMO_DATA, a database without machines gets the demo machine `atm-001`. */
@@ -35,7 +43,10 @@ export class DemoMachineSeeder implements OnApplicationBootstrap {
           name: 'Demo ATM',
           location: 'Lobby',
           cassettes: DEMO_CASSETTES.map(([value, kind, count]) => ({
-            denomination: parseConfigMoney(value, 'demo denomination'), kind, count, capacity: CAPACITY,
+            denomination: parseConfigMoney(value, 'demo denomination'),
+            kind,
+            count,
+            capacity: CAPACITY,
           })),
         });
         return true;

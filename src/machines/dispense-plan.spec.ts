@@ -11,8 +11,16 @@ const refused = (reason: 'CANNOT_DISPENSE' | 'TOO_MANY_COINS') => ({ ok: false, 
 
 // The demo machine: 7500.00 in bills, 364.00 in coins, 1800 coins in all.
 const DEMO: CassetteStock[] = [
-  bill('100.00', 20), bill('50.00', 40), bill('20.00', 100), bill('10.00', 100), bill('5.00', 100),
-  coin('1.00', 200), coin('0.25', 400), coin('0.10', 400), coin('0.05', 400), coin('0.01', 400),
+  bill('100.00', 20),
+  bill('50.00', 40),
+  bill('20.00', 100),
+  bill('10.00', 100),
+  bill('5.00', 100),
+  coin('1.00', 200),
+  coin('0.25', 400),
+  coin('0.10', 400),
+  coin('0.05', 400),
+  coin('0.01', 400),
 ];
 
 describe('planDispense', () => {
@@ -26,11 +34,18 @@ describe('planDispense', () => {
   });
 
   it('pays 185.37 on the demo machine with one bill of each value then the fewest coins', () => {
-    expect(planDispense(m('185.37'), DEMO, 50)).toEqual(paid(
-      piece('100.00', 'bill', 1), piece('50.00', 'bill', 1), piece('20.00', 'bill', 1),
-      piece('10.00', 'bill', 1), piece('5.00', 'bill', 1),
-      piece('0.25', 'coin', 1), piece('0.10', 'coin', 1), piece('0.01', 'coin', 2),
-    ));
+    expect(planDispense(m('185.37'), DEMO, 50)).toEqual(
+      paid(
+        piece('100.00', 'bill', 1),
+        piece('50.00', 'bill', 1),
+        piece('20.00', 'bill', 1),
+        piece('10.00', 'bill', 1),
+        piece('5.00', 'bill', 1),
+        piece('0.25', 'coin', 1),
+        piece('0.10', 'coin', 1),
+        piece('0.01', 'coin', 2),
+      ),
+    );
   });
 
   it('empties the whole 7864.00 demo machine only when all 1800 coins are allowed', () => {
@@ -42,9 +57,7 @@ describe('planDispense', () => {
   it('applies the coin cap: 0.49 needs 9 coins without quarters', () => {
     const stock = [coin('0.10', 10), coin('0.05', 10), coin('0.01', 10)];
     expect(planDispense(m('0.49'), stock, 8)).toEqual(refused('TOO_MANY_COINS'));
-    expect(planDispense(m('0.49'), stock, 9)).toEqual(
-      paid(piece('0.10', 'coin', 4), piece('0.05', 'coin', 1), piece('0.01', 'coin', 4)),
-    );
+    expect(planDispense(m('0.49'), stock, 9)).toEqual(paid(piece('0.10', 'coin', 4), piece('0.05', 'coin', 1), piece('0.01', 'coin', 4)));
   });
 
   it('takes more pieces rather than break the coin cap, but the fewest within it', () => {
@@ -92,9 +105,7 @@ describe('planDispense', () => {
     const pennies = [bill('0.01', MAX_TABLE_CELLS * 2)];
     expect(planDispense(BigInt(MAX_TABLE_CELLS) + 7n, pennies, 0)).toEqual(refused('CANNOT_DISPENSE'));
     // Just under the limit works, and counts beyond 16 bits survive reconstruction.
-    expect(planDispense(BigInt(MAX_TABLE_CELLS) - 1n, pennies, 0)).toEqual(
-      paid(piece('0.01', 'bill', MAX_TABLE_CELLS - 1)),
-    );
+    expect(planDispense(BigInt(MAX_TABLE_CELLS) - 1n, pennies, 0)).toEqual(paid(piece('0.01', 'bill', MAX_TABLE_CELLS - 1)));
     // Bills are tabled in their own gcd, so pennies among the coins do not blow up the bill table.
     expect(planDispense(BigInt(MAX_TABLE_CELLS) + 7n, [bill('1.00', MAX_TABLE_CELLS), coin('0.01', 10)], 10)).toEqual(
       paid(piece('1.00', 'bill', MAX_TABLE_CELLS / 100), piece('0.01', 'coin', 7)),
@@ -159,24 +170,23 @@ const cassette = fc.record({
   count: fc.integer({ min: 0, max: 6 }),
 });
 // Half the amounts are random, half are built from the machine's own pieces so most are payable.
-const scenario = fc
-  .array(cassette, { minLength: 1, maxLength: 5 })
-  .chain((stock) =>
-    fc.record({
-      stock: fc.constant(stock),
-      amount: fc.oneof(
-        fc.integer({ min: 1, max: 400 }).map(BigInt),
-        fc.tuple(...stock.map((c) => fc.integer({ min: 0, max: c.count })))
-          .map((takes) => takes.reduce((sum, t, i) => sum + BigInt(t) * stock[i].denomination, 0n) || 1n),
-      ),
-      // Mostly small caps, but also caps past the planner's first coin table (8) and no cap at all.
-      maxCoins: fc.oneof(
-        { arbitrary: fc.integer({ min: 0, max: 8 }), weight: 3 },
-        { arbitrary: fc.integer({ min: 9, max: 40 }), weight: 1 },
-        { arbitrary: fc.constant(Infinity), weight: 1 },
-      ),
-    }),
-  );
+const scenario = fc.array(cassette, { minLength: 1, maxLength: 5 }).chain((stock) =>
+  fc.record({
+    stock: fc.constant(stock),
+    amount: fc.oneof(
+      fc.integer({ min: 1, max: 400 }).map(BigInt),
+      fc
+        .tuple(...stock.map((c) => fc.integer({ min: 0, max: c.count })))
+        .map((takes) => takes.reduce((sum, t, i) => sum + BigInt(t) * stock[i].denomination, 0n) || 1n),
+    ),
+    // Mostly small caps, but also caps past the planner's first coin table (8) and no cap at all.
+    maxCoins: fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 8 }), weight: 3 },
+      { arbitrary: fc.integer({ min: 9, max: 40 }), weight: 1 },
+      { arbitrary: fc.constant(Infinity), weight: 1 },
+    ),
+  }),
+);
 
 // Coin-heavy machines: many small coins, so the planner's short first coin table is often not enough.
 const bigScenario = fc.record({
@@ -239,9 +249,7 @@ describe('planDispense properties', () => {
       fc.property(scenario, fc.integer({ min: 2, max: 100_000 }).map(BigInt), ({ stock, amount, maxCoins }, k) => {
         const scaled = stock.map((c) => ({ ...c, denomination: c.denomination * k }));
         const plan = planDispense(amount, stock, maxCoins);
-        const expected = plan.ok
-          ? { ok: true, pieces: plan.pieces.map((p) => ({ ...p, denomination: p.denomination * k })) }
-          : plan;
+        const expected = plan.ok ? { ok: true, pieces: plan.pieces.map((p) => ({ ...p, denomination: p.denomination * k })) } : plan;
         expect(planDispense(amount * k, scaled, maxCoins)).toEqual(expected);
         expect(planDispense(amount * k + 1n, scaled, maxCoins)).toEqual({ ok: false, reason: 'CANNOT_DISPENSE' });
       }),

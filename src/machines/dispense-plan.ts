@@ -4,8 +4,16 @@
 // so this is bounded change-making by dynamic programming, exact by design.
 
 export type CashKind = 'bill' | 'coin';
-export interface CassetteStock { denomination: bigint; kind: CashKind; count: number } // count = pieces available (>= 0)
-export interface DispensedPiece { denomination: bigint; kind: CashKind; count: number } // count > 0
+export interface CassetteStock {
+  denomination: bigint;
+  kind: CashKind;
+  count: number;
+} // count = pieces available (>= 0)
+export interface DispensedPiece {
+  denomination: bigint;
+  kind: CashKind;
+  count: number;
+} // count > 0
 export type DispensePlan =
   | { ok: true; pieces: DispensedPiece[] } // sorted by denomination descending, only denominations with count > 0
   | { ok: false; reason: 'CANNOT_DISPENSE' | 'TOO_MANY_COINS' };
@@ -28,12 +36,29 @@ let arena = new Int32Array(1 << 16);
 let arenaUsed = 0;
 
 /** Cassettes of one denomination and kind, merged; `reduced` is the denomination over the overall gcd. */
-interface Pool extends CassetteStock { reduced: bigint }
+interface Pool extends CassetteStock {
+  reduced: bigint;
+}
 /** One kind's pools; bills and coins get separate tables so each is indexed in its own gcd (`unit`). */
-interface Side { pools: Pool[]; unit: number; largest: number; fullSize: number }
+interface Side {
+  pools: Pool[];
+  unit: number;
+  largest: number;
+  fullSize: number;
+}
 /** best[i]: fewest pieces worth i × unit; takes[p][i]: how many of pools[p] that optimum uses. */
-interface Table { side: Side; steps: number[]; best: Int32Array; takes: Int32Array[] }
-interface Split { bill: number; coin: number; total: number; coins: number }
+interface Table {
+  side: Side;
+  steps: number[];
+  best: Int32Array;
+  takes: Int32Array[];
+}
+interface Split {
+  bill: number;
+  coin: number;
+  total: number;
+  coins: number;
+}
 
 /**
  * Fewest pieces summing exactly to `amount` with at most `maxCoins` coins.
@@ -48,8 +73,14 @@ export function planDispense(amount: bigint, stock: readonly CassetteStock[], ma
   if (g === 0n || amount % g !== 0n || amount / g > BigInt(Number.MAX_SAFE_INTEGER)) return fail('CANNOT_DISPENSE');
   const target = Number(amount / g);
   const pools: Pool[] = merged.map((p) => ({ ...p, reduced: p.denomination / g }));
-  const bills = describeSide(pools.filter((p) => p.kind === 'bill'), amount / g);
-  const coins = describeSide(pools.filter((p) => p.kind === 'coin'), amount / g);
+  const bills = describeSide(
+    pools.filter((p) => p.kind === 'bill'),
+    amount / g,
+  );
+  const coins = describeSide(
+    pools.filter((p) => p.kind === 'coin'),
+    amount / g,
+  );
   if (!bills || !coins) return fail('CANNOT_DISPENSE');
   const cap = Number.isNaN(maxCoins) ? 0 : Math.max(0, Math.floor(maxCoins));
   const billTable = buildTable(bills, bills.fullSize);
@@ -74,9 +105,7 @@ function searchCoins(target: number, bills: Table, coins: Side, cap: number): { 
   const coinTable = buildTable(coins, cellsFor(first));
   const pick = bestSplit(target, bills, coinTable, cap);
   if (first === cap || coinTable.best.length - 1 === coins.fullSize) return { coinTable, pick };
-  const needed = pick
-    ? Math.max(pick.coins, coinsThatCouldBeat(pick.total, target, coins.largest, bills.side.largest))
-    : cap;
+  const needed = pick ? Math.max(pick.coins, coinsThatCouldBeat(pick.total, target, coins.largest, bills.side.largest)) : cap;
   if (needed <= first) return { coinTable, pick };
   const longer = buildTable(coins, cellsFor(Math.min(cap, needed)));
   return { coinTable: longer, pick: bestSplit(target, bills, longer, cap) };
@@ -165,8 +194,13 @@ function buildTable(side: Side, size: number): Table {
  * O(cells) per denomination whatever the count, unlike binary splitting's O(cells · log count).
  */
 function addLayer(
-  best: Int32Array, step: number, limit: number, reach: number,
-  take: Int32Array, queuePos: Int32Array, queueKey: Int32Array,
+  best: Int32Array,
+  step: number,
+  limit: number,
+  reach: number,
+  take: Int32Array,
+  queuePos: Int32Array,
+  queueKey: Int32Array,
 ): void {
   if (limit >= Math.floor(reach / step)) return addUnbounded(best, step, reach, take);
   for (let r = 0; r < step && r <= reach; r++) {

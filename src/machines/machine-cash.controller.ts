@@ -48,15 +48,16 @@ export class MachineCashController {
   @Post(':id/withdrawals')
   @ApiOperation({
     summary: 'ATM withdrawal: debit the account and dispense the fewest pieces',
-    description: 'One transaction: account debit (counts toward the daily limit), cassette counts and one `atm_withdrawal` ' +
+    description:
+      'One transaction: account debit (counts toward the daily limit), cassette counts and one `atm_withdrawal` ' +
       'ledger row. The dispense uses the fewest pieces with at most MAX_COINS_PER_WITHDRAWAL coins.',
   })
   @MachineParam()
   @ApiCreatedResponse({ type: AtmWithdrawalView })
-  @ApiProblems(
-    400, [404, ['MACHINE_NOT_FOUND', 'ACCOUNT_NOT_FOUND']], [409, ['MACHINE_OUT_OF_SERVICE', 'ACCOUNT_NOT_ACTIVE']], 413, 415,
-    [422, ['AMOUNT_TOO_LARGE', 'INSUFFICIENT_FUNDS', 'DAILY_LIMIT_EXCEEDED', 'CANNOT_DISPENSE', 'TOO_MANY_COINS']],
-  )
+  @ApiProblems(400, [404, ['MACHINE_NOT_FOUND', 'ACCOUNT_NOT_FOUND']], [409, ['MACHINE_OUT_OF_SERVICE', 'ACCOUNT_NOT_ACTIVE']], 413, 415, [
+    422,
+    ['AMOUNT_TOO_LARGE', 'INSUFFICIENT_FUNDS', 'DAILY_LIMIT_EXCEEDED', 'CANNOT_DISPENSE', 'TOO_MANY_COINS'],
+  ])
   withdraw(@Param('id', MachineIdPipe) id: string, @Body() dto: AtmWithdrawalDto): Promise<AtmWithdrawalView> {
     return this.atm.withdraw(id, dto);
   }
@@ -68,10 +69,10 @@ export class MachineCashController {
   })
   @MachineParam()
   @ApiCreatedResponse({ type: AtmDepositView })
-  @ApiProblems(
-    400, [404, ['MACHINE_NOT_FOUND', 'ACCOUNT_NOT_FOUND']], [409, ['MACHINE_OUT_OF_SERVICE', 'ACCOUNT_NOT_ACTIVE']], 413, 415,
-    [422, ['UNKNOWN_DENOMINATION', 'CASSETTE_CAPACITY_EXCEEDED']],
-  )
+  @ApiProblems(400, [404, ['MACHINE_NOT_FOUND', 'ACCOUNT_NOT_FOUND']], [409, ['MACHINE_OUT_OF_SERVICE', 'ACCOUNT_NOT_ACTIVE']], 413, 415, [
+    422,
+    ['UNKNOWN_DENOMINATION', 'CASSETTE_CAPACITY_EXCEEDED'],
+  ])
   deposit(@Param('id', MachineIdPipe) id: string, @Body() dto: AtmDepositDto): Promise<AtmDepositView> {
     return this.atm.deposit(id, dto);
   }

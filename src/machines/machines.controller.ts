@@ -19,7 +19,8 @@ export class MachinesController {
   @Post()
   @ApiOperation({
     summary: 'Register a machine with its cassettes',
-    description: 'One cassette per denomination (1–20); count 0..capacity, capacity 1..1000000. The initial counts are ' +
+    description:
+      'One cassette per denomination (1–20); count 0..capacity, capacity 1..1000000. The initial counts are ' +
       'written to the ledger as a `refill` row, and are what maintenance resets the cassettes to.',
   })
   @ApiCreatedResponse({ type: MachineView })

@@ -65,7 +65,10 @@ export class MachinesService {
     // Plain copies: TypeORM writes RETURNING defaults back untransformed.
     await em.insert(Machine, { ...machine });
     const cassettes = spec.cassettes.map((c) => ({ machineId: spec.machineId, ...c, initialCount: c.count }));
-    await em.insert(Cassette, cassettes.map((c) => ({ ...c })));
+    await em.insert(
+      Cassette,
+      cassettes.map((c) => ({ ...c })),
+    );
     const cash = [...spec.cassettes]
       .sort((a, b) => (a.denomination > b.denomination ? -1 : 1))
       .filter((c) => c.count > 0)

@@ -2,8 +2,14 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintTransformer, intTransformer } from '../database/bigint.transformer';
 
 export const LEDGER_TYPES = [
-  'deposit', 'withdrawal', 'transfer_in', 'transfer_out',
-  'atm_withdrawal', 'atm_deposit', 'refill', 'maintenance_reset',
+  'deposit',
+  'withdrawal',
+  'transfer_in',
+  'transfer_out',
+  'atm_withdrawal',
+  'atm_deposit',
+  'refill',
+  'maintenance_reset',
 ] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 

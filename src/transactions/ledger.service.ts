@@ -23,8 +23,16 @@ export interface NewLedgerEntry {
 
 /** The columns every ledger INSERT writes, in order (here and in account-movements.sql.ts). */
 export const LEDGER_COLUMNS = [
-  'type', 'account_number', 'machine_id', 'amount', 'balance_after',
-  'transfer_id', 'counterparty_account', 'cash', 'reference', 'created_at',
+  'type',
+  'account_number',
+  'machine_id',
+  'amount',
+  'balance_after',
+  'transfer_id',
+  'counterparty_account',
+  'cash',
+  'reference',
+  'created_at',
 ] as const;
 export type LedgerColumn = (typeof LEDGER_COLUMNS)[number];
 /** `INSERT INTO ledger_entries (<LEDGER_COLUMNS>)`: add VALUES or a SELECT in the same order. */
@@ -46,7 +54,10 @@ const PAGE_SQL = {
 };
 
 /** A raw ledger row: integers as the driver gives them (pg: int8 as text; SQLite: bigint). */
-type LedgerRow = { id: unknown; amount: unknown; balance_after: unknown } & Record<Exclude<LedgerColumn, 'amount' | 'balance_after'>, string | null>;
+type LedgerRow = { id: unknown; amount: unknown; balance_after: unknown } & Record<
+  Exclude<LedgerColumn, 'amount' | 'balance_after'>,
+  string | null
+>;
 
 function toLedgerEntry(row: LedgerRow): LedgerEntry {
   return Object.assign(new LedgerEntry(), {

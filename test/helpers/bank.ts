@@ -3,7 +3,10 @@ import { param, TestApp, uniqueAccountNumber } from './test-app';
 /** Opens an account through the API and returns its number. */
 export async function openAccount(t: TestApp, initial = '0.00', extra: Record<string, unknown> = {}): Promise<string> {
   const account_number = uniqueAccountNumber();
-  const res = await t.http().post('/accounts').send({ account_number, initial_deposit: initial, ...extra });
+  const res = await t
+    .http()
+    .post('/accounts')
+    .send({ account_number, initial_deposit: initial, ...extra });
   if (res.status !== 201) throw new Error(`open account failed: ${res.status} ${JSON.stringify(res.body)}`);
   return account_number;
 }

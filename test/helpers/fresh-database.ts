@@ -12,7 +12,10 @@ export interface FreshDatabase {
 /** An empty database of the current dialect, migrated by the app at boot: for seeding tests. */
 export async function freshDatabase(): Promise<FreshDatabase> {
   if (!isPostgres()) {
-    return { env: { SQLITE_PATH: join(tmpdir(), 'atm-e2e', `fresh-${randomUUID()}.sqlite`), DB_MIGRATIONS_RUN: 'true' }, drop: async () => undefined };
+    return {
+      env: { SQLITE_PATH: join(tmpdir(), 'atm-e2e', `fresh-${randomUUID()}.sqlite`), DB_MIGRATIONS_RUN: 'true' },
+      drop: async () => undefined,
+    };
   }
   const base = process.env.TEST_DATABASE_URL as string;
   const name = `atm_fresh_${Date.now()}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;

@@ -9,13 +9,26 @@ export function uniqueMachineId(prefix = 'm'): string {
   return `${prefix}${process.pid}x${Date.now().toString(36)}x${counter}`;
 }
 
-export const bill = (denomination: string, count: number, capacity = 2000): CassetteSpec => ({ denomination, kind: 'bill', count, capacity });
-export const coin = (denomination: string, count: number, capacity = 2000): CassetteSpec => ({ denomination, kind: 'coin', count, capacity });
+export const bill = (denomination: string, count: number, capacity = 2000): CassetteSpec => ({
+  denomination,
+  kind: 'bill',
+  count,
+  capacity,
+});
+export const coin = (denomination: string, count: number, capacity = 2000): CassetteSpec => ({
+  denomination,
+  kind: 'coin',
+  count,
+  capacity,
+});
 
 /** Creates a machine through the API and returns its id. */
 export async function createMachine(t: TestApp, cassettes: CassetteSpec[], extra: Record<string, unknown> = {}): Promise<string> {
   const machine_id = uniqueMachineId();
-  const res = await t.http().post('/machines').send({ machine_id, cassettes, ...extra });
+  const res = await t
+    .http()
+    .post('/machines')
+    .send({ machine_id, cassettes, ...extra });
   if (res.status !== 201) throw new Error(`create machine failed: ${res.status} ${JSON.stringify(res.body)}`);
   return machine_id;
 }
@@ -23,7 +36,8 @@ export async function createMachine(t: TestApp, cassettes: CassetteSpec[], extra
 /** Cassette counts straight from the table, by denomination in minor units. */
 export async function cassetteCounts(t: TestApp, machineId: string): Promise<Map<bigint, number>> {
   const rows = await t.sql<{ denomination: unknown; count: unknown }>(
-    `SELECT denomination, count FROM cassettes WHERE machine_id = ${param(1)}`, [machineId],
+    `SELECT denomination, count FROM cassettes WHERE machine_id = ${param(1)}`,
+    [machineId],
   );
   return new Map(rows.map((r) => [BigInt(r.denomination as string), Number(r.count)]));
 }
@@ -60,7 +74,8 @@ export async function snapshot(t: TestApp, machineId: string, accounts: string[]
   const balances: Record<string, string> = {};
   for (const n of accounts) {
     const [row] = await t.sql<{ balance: unknown; withdrawn_today: unknown }>(
-      `SELECT balance, withdrawn_today FROM accounts WHERE account_number = ${param(1)}`, [n],
+      `SELECT balance, withdrawn_today FROM accounts WHERE account_number = ${param(1)}`,
+      [n],
     );
     balances[n] = `${String(row.balance)}/${String(row.withdrawn_today)}`;
   }

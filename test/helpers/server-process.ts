@@ -20,7 +20,11 @@ export const ROOT = resolve(__dirname, '..', '..');
  */
 export function buildServer(): { main: string; remove: () => void } {
   const out = join(ROOT, 'node_modules', '.cache', `atm-e2e-${process.pid}-${randomUUID().slice(0, 8)}`);
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--noCheck', '--outDir', out], { stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--noCheck', '--outDir', out],
+    { stdio: 'pipe' },
+  );
   return { main: join(out, 'src', 'main.js'), remove: () => rmSync(out, { recursive: true, force: true }) };
 }
 
@@ -84,7 +88,13 @@ export async function waitUntilReady(child: ChildProcess, url: string, readiness
       throw new Error(`server exited during boot (${child.exitCode ?? child.signalCode})${details()}`);
     }
     const signal = readiness.requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(readiness.requestTimeoutMs);
-    if (await fetch(`${url}${readiness.path}`, { signal }).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}${readiness.path}`, { signal }).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
   }
   if (readiness.killOnTimeout) child.kill('SIGKILL');
   throw new Error(`server not ready after ${readiness.timeoutMs} ms${details()}`);
@@ -143,7 +153,11 @@ export class ServerProcess {
   static async start(main: string, env: Record<string, string>): Promise<ServerProcess> {
     const port = await freePort();
     const output = new OutputLog();
-    const child = spawnServer(main, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, output: output.append });
+    const child = spawnServer(main, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+      output: output.append,
+    });
     const server = new ServerProcess(`http://127.0.0.1:${port}`, child, output);
     await waitUntilReady(child, server.url, E2E_READINESS, () => `:\n${server.logs}`);
     return server;

@@ -34,25 +34,53 @@ describe.each(selectedDatabases())('bank test on %s', (kind: DbKind) => {
     const deadline = started + 60_000;
     const number = `hot${started.toString(36)}`;
     const url = () => server.url;
-    const opened = await sendUntilAnswered(url, { method: 'POST', path: '/accounts', key: `${number}-open`, body: { account_number: number, initial_deposit: '40.00' } }, stats, deadline);
+    const opened = await sendUntilAnswered(
+      url,
+      { method: 'POST', path: '/accounts', key: `${number}-open`, body: { account_number: number, initial_deposit: '40.00' } },
+      stats,
+      deadline,
+    );
     expect(opened.status).toBe(201);
-    const replies = await Promise.all(Array.from({ length: 64 }, (_, i) =>
-      sendUntilAnswered(url, { method: 'POST', path: `/accounts/${number}/withdraw`, key: `${number}-w${i}`, body: { amount: '1.00' } }, stats, deadline)));
+    const replies = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        sendUntilAnswered(
+          url,
+          { method: 'POST', path: `/accounts/${number}/withdraw`, key: `${number}-w${i}`, body: { amount: '1.00' } },
+          stats,
+          deadline,
+        ),
+      ),
+    );
     const seconds = (Date.now() - started) / 1000;
     const balance = await sendUntilAnswered(url, { method: 'GET', path: `/accounts/${number}/balance` }, stats, deadline);
 
     const checks = new Checks();
     checks.equal(replies.filter((r) => r.status === 200).length, 40, 'withdrawals that succeeded');
-    checks.equal(replies.filter((r) => r.status === 422 && (r.body as { code: string }).code === 'INSUFFICIENT_FUNDS').length, 24, 'withdrawals refused INSUFFICIENT_FUNDS');
+    checks.equal(
+      replies.filter((r) => r.status === 422 && (r.body as { code: string }).code === 'INSUFFICIENT_FUNDS').length,
+      24,
+      'withdrawals refused INSUFFICIENT_FUNDS',
+    );
     checks.equal((balance.body as { balance: string }).balance, '0.00', 'final balance');
     const rows = (await readLedger(db)).filter((r) => r.accountNumber === number);
     checks.equal(rows.length, 41, 'ledger rows (opening deposit + 40 withdrawals)');
-    checks.equal(rows.reduce((sum, r) => sum + (r.amount ?? 0n), 0n), 0n, 'ledger sum');
+    checks.equal(
+      rows.reduce((sum, r) => sum + (r.amount ?? 0n), 0n),
+      0n,
+      'ledger sum',
+    );
     checks.equal((await readAccounts(db)).get(number)?.balance, 0n, 'stored balance');
     checks.equal(stats.fiveHundreds + stats.serviceUnavailable, 0, '5xx responses');
     recordFigures({
-      scenario: 'hot account', database: kind, operations: 64, seconds, checksPassed: checks.passed, checksFailed: checks.failures.length,
-      fiveHundreds: stats.fiveHundreds, serviceUnavailable: stats.serviceUnavailable, retries: stats.retries,
+      scenario: 'hot account',
+      database: kind,
+      operations: 64,
+      seconds,
+      checksPassed: checks.passed,
+      checksFailed: checks.failures.length,
+      fiveHundreds: stats.fiveHundreds,
+      serviceUnavailable: stats.serviceUnavailable,
+      retries: stats.retries,
     });
     expect(checks.failures).toEqual([]);
   });
@@ -65,11 +93,23 @@ describe.each(selectedDatabases())('bank test on %s', (kind: DbKind) => {
     const samples = await monitor.stop();
     const checks = await verifyBank({ bank, load, stats, db, servers: [server] });
     const slowestLive = Math.max(...samples.map((s) => s.liveMs));
-    checks.check(samples.every((s) => s.live === 200 && s.ready === 200), () => `probes answered ${samples.map((s) => `${s.live}/${s.ready}`).join(',')}`);
+    checks.check(
+      samples.every((s) => s.live === 200 && s.ready === 200),
+      () => `probes answered ${samples.map((s) => `${s.live}/${s.ready}`).join(',')}`,
+    );
     recordFigures({
-      scenario: 'bank', database: kind, operations: load.outcomes.length, seconds: load.seconds, checksPassed: checks.passed, checksFailed: checks.failures.length,
-      fiveHundreds: stats.fiveHundreds, serviceUnavailable: stats.serviceUnavailable, retries: stats.retries, replays: stats.replays,
-      notes: `${LOAD.clients} clients, ${bank.accounts.length} accounts, ${bank.machines.length} machines; ` +
+      scenario: 'bank',
+      database: kind,
+      operations: load.outcomes.length,
+      seconds: load.seconds,
+      checksPassed: checks.passed,
+      checksFailed: checks.failures.length,
+      fiveHundreds: stats.fiveHundreds,
+      serviceUnavailable: stats.serviceUnavailable,
+      retries: stats.retries,
+      replays: stats.replays,
+      notes:
+        `${LOAD.clients} clients, ${bank.accounts.length} accounts, ${bank.machines.length} machines; ` +
         `slowest /healthz/live ${slowestLive.toFixed(0)} ms; ${describeOutcomes(load)}`,
     });
     expect(checks.failures).toEqual([]);

@@ -48,8 +48,17 @@ describe.each(selectedDatabases())('crash test on %s', (kind: DbKind) => {
     checks.equal(kills, LOAD.kills, 'SIGKILLs delivered');
     checks.equal(server.starts, LOAD.kills + 1, 'server starts on the same database');
     recordFigures({
-      scenario: 'crash', database: kind, operations: load.outcomes.length, seconds: load.seconds, kills, checksPassed: checks.passed, checksFailed: checks.failures.length,
-      fiveHundreds: stats.fiveHundreds, serviceUnavailable: stats.serviceUnavailable, retries: stats.retries, replays: stats.replays,
+      scenario: 'crash',
+      database: kind,
+      operations: load.outcomes.length,
+      seconds: load.seconds,
+      kills,
+      checksPassed: checks.passed,
+      checksFailed: checks.failures.length,
+      fiveHundreds: stats.fiveHundreds,
+      serviceUnavailable: stats.serviceUnavailable,
+      retries: stats.retries,
+      replays: stats.replays,
       notes: `${stats.networkErrors} connection errors retried; ${describeOutcomes(load)}`,
     });
     expect(checks.failures).toEqual([]);

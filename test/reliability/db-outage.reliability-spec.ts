@@ -18,10 +18,18 @@ const describePostgres = selectedDatabases().includes('postgres') ? describe : d
 function record(scenario: string, run: OutageRun, outage: string): void {
   const { load, stats, checks } = run;
   recordFigures({
-    scenario, database: 'postgres', operations: load.outcomes.length, seconds: load.seconds, checksPassed: checks.passed,
-    checksFailed: checks.failures.length, fiveHundreds: stats.fiveHundreds, serviceUnavailable: stats.serviceUnavailable,
-    retries: stats.retries, replays: stats.replays,
-    notes: `${outage}; /healthz 503 after ${run.readyDownMs.toFixed(0)} ms, 200 again ${run.readyUpMs.toFixed(0)} ms after; ` +
+    scenario,
+    database: 'postgres',
+    operations: load.outcomes.length,
+    seconds: load.seconds,
+    checksPassed: checks.passed,
+    checksFailed: checks.failures.length,
+    fiveHundreds: stats.fiveHundreds,
+    serviceUnavailable: stats.serviceUnavailable,
+    retries: stats.retries,
+    replays: stats.replays,
+    notes:
+      `${outage}; /healthz 503 after ${run.readyDownMs.toFixed(0)} ms, 200 again ${run.readyUpMs.toFixed(0)} ms after; ` +
       `slowest answer ${stats.slowestMs.toFixed(0)} ms; ${describeOutcomes(load)}`,
   });
 }
@@ -37,8 +45,12 @@ describePostgres('database outage on postgres', () => {
     setup = await startBehindProxy('cut');
     const { proxy } = setup;
     const run = await runOutage(setup, {
-      beforeMs: 4000, durationMs: 8000, loadSeconds: 16, attemptTimeoutMs: 10_000,
-      outage: () => proxy.cut(), recover: () => proxy.restore(),
+      beforeMs: 4000,
+      durationMs: 8000,
+      loadSeconds: 16,
+      attemptTimeoutMs: 10_000,
+      outage: () => proxy.cut(),
+      recover: () => proxy.restore(),
     });
     // Connection errors surface at once, new connections fail within connectionTimeoutMillis.
     run.checks.check(run.stats.slowestMs < 5000, () => `an answer took ${run.stats.slowestMs} ms during a cut`);
@@ -51,8 +63,12 @@ describePostgres('database outage on postgres', () => {
     const { proxy } = setup;
     const durationMs = 2 * QUERY_TIMEOUT_MS + 6000;
     const run = await runOutage(setup, {
-      beforeMs: 4000, durationMs, loadSeconds: durationMs / 1000 + 10, attemptTimeoutMs: QUERY_TIMEOUT_MS + 10_000,
-      outage: async () => proxy.partition(), recover: async () => proxy.heal(),
+      beforeMs: 4000,
+      durationMs,
+      loadSeconds: durationMs / 1000 + 10,
+      attemptTimeoutMs: QUERY_TIMEOUT_MS + 10_000,
+      outage: async () => proxy.partition(),
+      recover: async () => proxy.heal(),
     });
     run.checks.check(run.stats.slowestMs < QUERY_TIMEOUT_MS + 5000, () => `an answer took ${run.stats.slowestMs} ms during a partition`);
     record('network partition', run, `partition ${durationMs / 1000} s`);

@@ -20,7 +20,13 @@ describe.each(selectedDatabases())('hostile input on %s', (kind: DbKind) => {
 
   beforeAll(async () => {
     db = await createDatabase(kind, 'fuzz');
-    t = await createTestApp({ ...db.serverEnv, DB_MIGRATIONS_RUN: 'true', SEED_DEMO_DATA: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'production' });
+    t = await createTestApp({
+      ...db.serverEnv,
+      DB_MIGRATIONS_RUN: 'true',
+      SEED_DEMO_DATA: 'false',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'production',
+    });
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });
@@ -37,10 +43,17 @@ describe.each(selectedDatabases())('hostile input on %s', (kind: DbKind) => {
     await session.start(kind);
     const seed = Number(process.env.RELIABILITY_FUZZ_SEED ?? Date.now() % 2 ** 31);
     const started = Date.now();
-    await fc.assert(fc.asyncProperty(fuzzRequest(fixture), (req) => session.probe(req)), { numRuns: LOAD.fuzzRequests, seed });
+    await fc.assert(
+      fc.asyncProperty(fuzzRequest(fixture), (req) => session.probe(req)),
+      { numRuns: LOAD.fuzzRequests, seed },
+    );
     recordFigures({
-      scenario: 'hostile input', database: kind, operations: session.sent, seconds: (Date.now() - started) / 1000,
-      checksPassed: session.checksPassed, checksFailed: session.failures.size,
+      scenario: 'hostile input',
+      database: kind,
+      operations: session.sent,
+      seconds: (Date.now() - started) / 1000,
+      checksPassed: session.checksPassed,
+      checksFailed: session.failures.size,
       notes: `seed ${seed} (RELIABILITY_FUZZ_SEED replays it); statuses ${session.spread()}`,
     });
     expect([...session.failures.values()]).toEqual([]);

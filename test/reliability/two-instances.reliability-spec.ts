@@ -33,18 +33,37 @@ describe.each(selectedDatabases())('two instances on %s', (kind: DbKind) => {
     const bank = await createBank(servers[0].url, stats);
     const monitors = servers.map((server) => monitorHealth(server.url, 250));
     const load = await runBankLoad({
-      bank, clients: LOAD.clients, seconds: LOAD.twoInstanceSeconds, baseUrl: (client) => servers[client % 2].url, stats,
+      bank,
+      clients: LOAD.clients,
+      seconds: LOAD.twoInstanceSeconds,
+      baseUrl: (client) => servers[client % 2].url,
+      stats,
     });
     const samples = (await Promise.all(monitors.map((m) => m.stop()))).flat();
     const checks = await verifyBank({ bank, load, stats, db, servers });
     // On SQLite a process waiting for the other's write lock blocks its event
     // loop (better-sqlite3's busy wait is synchronous): liveness must survive it.
     const slowestLive = Math.max(...samples.map((s) => s.liveMs));
-    checks.check(samples.every((s) => s.live === 200 && s.ready === 200), () => `probes answered ${samples.filter((s) => s.live !== 200 || s.ready !== 200).map((s) => `${s.live}/${s.ready}`).join(',')}`);
+    checks.check(
+      samples.every((s) => s.live === 200 && s.ready === 200),
+      () =>
+        `probes answered ${samples
+          .filter((s) => s.live !== 200 || s.ready !== 200)
+          .map((s) => `${s.live}/${s.ready}`)
+          .join(',')}`,
+    );
     checks.check(slowestLive < 5000, () => `/healthz/live took ${slowestLive.toFixed(0)} ms`);
     recordFigures({
-      scenario: 'two instances', database: kind, operations: load.outcomes.length, seconds: load.seconds, checksPassed: checks.passed, checksFailed: checks.failures.length,
-      fiveHundreds: stats.fiveHundreds, serviceUnavailable: stats.serviceUnavailable, retries: stats.retries, replays: stats.replays,
+      scenario: 'two instances',
+      database: kind,
+      operations: load.outcomes.length,
+      seconds: load.seconds,
+      checksPassed: checks.passed,
+      checksFailed: checks.failures.length,
+      fiveHundreds: stats.fiveHundreds,
+      serviceUnavailable: stats.serviceUnavailable,
+      retries: stats.retries,
+      replays: stats.replays,
       notes: `slowest /healthz/live ${slowestLive.toFixed(0)} ms; ${describeOutcomes(load)}`,
     });
     expect(checks.failures).toEqual([]);

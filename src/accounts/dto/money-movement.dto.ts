@@ -5,12 +5,20 @@ import { IsMoney, IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validatio
 /** Body of a teller deposit or withdrawal. */
 export class MoneyMovementDto {
   /** > 0 and <= MAX_TRANSACTION_AMOUNT; `"10.50"` or `10.5`. */
-  @ApiProperty({ oneOf: [{ type: 'string', example: '60.00', pattern: '^\\d+(\\.\\d{1,2})?$' }, { type: 'number', example: 60 }] })
+  @ApiProperty({
+    oneOf: [
+      { type: 'string', example: '60.00', pattern: '^\\d+(\\.\\d{1,2})?$' },
+      { type: 'number', example: 60 },
+    ],
+  })
   @IsMoney()
   amount: string | number;
 
   /** Free text kept on the ledger row. */
   @ApiPropertyOptional({ maxLength: 140, pattern: PLAIN_TEXT_PATTERN, example: 'counter 3' })
-  @IsOptional() @IsString() @Length(1, 140) @IsPlainText()
+  @IsOptional()
+  @IsString()
+  @Length(1, 140)
+  @IsPlainText()
   reference?: string;
 }

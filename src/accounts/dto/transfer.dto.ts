@@ -5,18 +5,28 @@ import { IsMoney, IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validatio
 
 export class TransferDto {
   @ApiProperty({ example: '1001', pattern: ACCOUNT_NUMBER_PATTERN.source })
-  @IsString() @Matches(ACCOUNT_NUMBER_PATTERN, { message: 'from_account must be 1–34 characters of [A-Za-z0-9_-]' })
+  @IsString()
+  @Matches(ACCOUNT_NUMBER_PATTERN, { message: 'from_account must be 1–34 characters of [A-Za-z0-9_-]' })
   from_account: string;
 
   @ApiProperty({ example: '1002', pattern: ACCOUNT_NUMBER_PATTERN.source })
-  @IsString() @Matches(ACCOUNT_NUMBER_PATTERN, { message: 'to_account must be 1–34 characters of [A-Za-z0-9_-]' })
+  @IsString()
+  @Matches(ACCOUNT_NUMBER_PATTERN, { message: 'to_account must be 1–34 characters of [A-Za-z0-9_-]' })
   to_account: string;
 
-  @ApiProperty({ oneOf: [{ type: 'string', example: '25.00' }, { type: 'number', example: 25 }] })
+  @ApiProperty({
+    oneOf: [
+      { type: 'string', example: '25.00' },
+      { type: 'number', example: 25 },
+    ],
+  })
   @IsMoney()
   amount: string | number;
 
   @ApiPropertyOptional({ maxLength: 140, pattern: PLAIN_TEXT_PATTERN })
-  @IsOptional() @IsString() @Length(1, 140) @IsPlainText()
+  @IsOptional()
+  @IsString()
+  @Length(1, 140)
+  @IsPlainText()
   reference?: string;
 }

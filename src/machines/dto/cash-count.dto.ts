@@ -9,6 +9,8 @@ export class CashCountDto {
   denomination: string | number;
 
   @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_PIECES, example: 10 })
-  @IsInt() @Min(1) @Max(MAX_PIECES)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PIECES)
   count: number;
 }

@@ -28,8 +28,7 @@ export function IsDenomination(): PropertyDecorator {
           const parsed = parseMoney(value);
           return parsed.ok && parsed.minor > 0n && parsed.minor <= MAX_DENOMINATION_MINOR;
         },
-        defaultMessage: () =>
-          `$property must be a money value greater than 0 and at most ${MAX_DENOMINATION_TEXT}, e.g. "20.00"`,
+        defaultMessage: () => `$property must be a money value greater than 0 and at most ${MAX_DENOMINATION_TEXT}, e.g. "20.00"`,
       },
     });
 }

@@ -1,14 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { MACHINE_ID_PATTERN } from '../../common/path-params';
 import { IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 import { CASH_KINDS } from '../cassette.entity';
 import type { CashKind } from '../dispense-plan';
 import {
-  CountWithinCapacity, DENOMINATION_SCHEMA, DistinctDenominations, IsDenomination, MAX_CASH_LINES, MAX_PIECES,
+  CountWithinCapacity,
+  DENOMINATION_SCHEMA,
+  DistinctDenominations,
+  IsDenomination,
+  MAX_CASH_LINES,
+  MAX_PIECES,
 } from './cash-validation';
 
 export class CassetteSpecDto {
@@ -23,30 +39,46 @@ export class CassetteSpecDto {
 
   /** Pieces loaded now; maintenance resets the cassette to this count. */
   @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_PIECES, example: 100, description: '0..capacity' })
-  @IsInt() @Min(0) @Max(MAX_PIECES) @CountWithinCapacity()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PIECES)
+  @CountWithinCapacity()
   count: number;
 
   @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_PIECES, example: 2000 })
-  @IsInt() @Min(1) @Max(MAX_PIECES)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PIECES)
   capacity: number;
 }
 
 export class CreateMachineDto {
   @ApiProperty({ example: 'atm-002', pattern: MACHINE_ID_PATTERN.source })
-  @IsString() @Matches(MACHINE_ID_PATTERN, { message: 'machine_id must be 1–64 characters of [A-Za-z0-9_-]' })
+  @IsString()
+  @Matches(MACHINE_ID_PATTERN, { message: 'machine_id must be 1–64 characters of [A-Za-z0-9_-]' })
   machine_id: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, pattern: PLAIN_TEXT_PATTERN, example: 'Lobby ATM' })
-  @IsOptional() @IsString() @Length(1, 200) @IsPlainText()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @IsPlainText()
   name?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, pattern: PLAIN_TEXT_PATTERN, example: 'Main St 1' })
-  @IsOptional() @IsString() @Length(1, 200) @IsPlainText()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @IsPlainText()
   location?: string | null;
 
   /** One cassette per denomination, 1–20 of them. */
   @ApiProperty({ type: [CassetteSpecDto], minItems: 1, maxItems: MAX_CASH_LINES })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CASH_LINES) @DistinctDenominations()
-  @ValidateNested({ each: true }) @Type(() => CassetteSpecDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CASH_LINES)
+  @DistinctDenominations()
+  @ValidateNested({ each: true })
+  @Type(() => CassetteSpecDto)
   cassettes: CassetteSpecDto[];
 }

@@ -34,11 +34,20 @@ export function checkAnswers(bank: Bank, outcomes: Outcome[], checks: Checks): v
   const overdraft = new Map(bank.accounts.map((a) => [a.number, a.overdraft]));
   for (const o of outcomes) {
     const answer = ok(o) ? String(o.reply.status) : `${o.reply.status} ${body(o).code}`;
-    checks.check(ALLOWED[o.op.kind].includes(answer), () => `${o.op.kind} ${o.op.key}: unexpected answer ${answer} ${JSON.stringify(o.reply.body)}`);
+    checks.check(
+      ALLOWED[o.op.kind].includes(answer),
+      () => `${o.op.kind} ${o.op.key}: unexpected answer ${answer} ${JSON.stringify(o.reply.body)}`,
+    );
     if (!ok(o)) continue;
-    checks.check(body(o).amount !== undefined && toMinor(String(body(o).amount)) === o.op.amount, () => `${o.op.key}: amount ${body(o).amount} for ${o.op.amount}`);
+    checks.check(
+      body(o).amount !== undefined && toMinor(String(body(o).amount)) === o.op.amount,
+      () => `${o.op.key}: amount ${body(o).amount} for ${o.op.amount}`,
+    );
     const after = o.op.kind === 'transfer' ? body(o).from?.balance : body(o).balance;
-    checks.check(after !== undefined && toMinor(after) >= -(overdraft.get(o.op.account) ?? 0n), () => `${o.op.key}: balance ${after} below the overdraft limit`);
+    checks.check(
+      after !== undefined && toMinor(after) >= -(overdraft.get(o.op.account) ?? 0n),
+      () => `${o.op.key}: balance ${after} below the overdraft limit`,
+    );
   }
 }
 
@@ -54,7 +63,13 @@ function expectedBalances(bank: Bank, outcomes: Outcome[]): Map<string, bigint> 
   return balances;
 }
 
-export function checkAccounts(bank: Bank, outcomes: Outcome[], accounts: Map<string, AccountRow>, ledger: LedgerRow[], checks: Checks): void {
+export function checkAccounts(
+  bank: Bank,
+  outcomes: Outcome[],
+  accounts: Map<string, AccountRow>,
+  ledger: LedgerRow[],
+  checks: Checks,
+): void {
   const expected = expectedBalances(bank, outcomes);
   let total = 0n;
   for (const account of bank.accounts) {
@@ -63,14 +78,21 @@ export function checkAccounts(bank: Bank, outcomes: Outcome[], accounts: Map<str
     total += balance;
     const rows = ledger.filter((r) => r.accountNumber === account.number);
     checks.equal(balance, expected.get(account.number), `${account.number} balance vs acknowledged operations`);
-    checks.equal(balance, rows.reduce((sum, r) => sum + (r.amount ?? 0n), 0n), `${account.number} balance vs ledger sum`);
+    checks.equal(
+      balance,
+      rows.reduce((sum, r) => sum + (r.amount ?? 0n), 0n),
+      `${account.number} balance vs ledger sum`,
+    );
     checks.check(balance >= -account.overdraft, () => `${account.number} balance ${balance} below -${account.overdraft}`);
     let running = 0n;
     const broken = rows.find((r) => {
       running += r.amount ?? 0n;
       return r.balanceAfter !== running || running < -account.overdraft;
     });
-    checks.check(broken === undefined, () => `${account.number} ledger chain broken at row ${broken?.id}: balance_after ${broken?.balanceAfter}, running sum ${running}`);
+    checks.check(
+      broken === undefined,
+      () => `${account.number} ledger chain broken at row ${broken?.id}: balance_after ${broken?.balanceAfter}, running sum ${running}`,
+    );
   }
   const acknowledged = outcomes.filter(ok);
   const sum = (kind: string) => acknowledged.filter((o) => o.op.kind === kind).reduce((s, o) => s + o.op.amount, 0n);

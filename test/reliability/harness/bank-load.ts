@@ -106,7 +106,9 @@ export async function runBankLoad(options: LoadOptions): Promise<LoadResult> {
 function compareAnswers(op: Op, first: Reply, again: Reply, mismatches: string[]): void {
   const same = again.status === first.status && JSON.stringify(again.body) === JSON.stringify(first.body);
   if (!same || !(first.replayed || again.replayed)) {
-    mismatches.push(`${op.key}: ${first.status} replayed=${first.replayed} ${JSON.stringify(first.body)} vs ${again.status} replayed=${again.replayed} ${JSON.stringify(again.body)}`);
+    mismatches.push(
+      `${op.key}: ${first.status} replayed=${first.replayed} ${JSON.stringify(first.body)} vs ${again.status} replayed=${again.replayed} ${JSON.stringify(again.body)}`,
+    );
   }
 }
 

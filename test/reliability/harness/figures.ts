@@ -43,12 +43,16 @@ const cell = (value: number | undefined): string => (value === undefined ? '–'
 /** Markdown report of one run: one row per scenario and database. */
 export function renderReport(figures: Figures[], meta: { startedAt: Date; seconds: number; commit: string; expected: string[] }): string {
   const order = (f: Figures) => meta.expected.indexOf(`${f.scenario}/${f.database}`);
-  const rows = [...figures].sort((a, b) => order(a) - order(b)).map((f) => {
-    const rate = f.seconds > 0 ? Math.round(f.operations / f.seconds) : 0;
-    return `| ${f.scenario} | ${f.database} | ${f.operations} | ${rate} | ${f.seconds.toFixed(1)} | ${cell(f.kills)} | ` +
-      `${cell(f.retries)} | ${cell(f.fiveHundreds)} | ${cell(f.serviceUnavailable)} | ${f.checksPassed} | ` +
-      `${f.checksFailed === 0 ? 'pass' : `**FAILED ${f.checksFailed}**`} | ${f.notes ?? ''} |`;
-  });
+  const rows = [...figures]
+    .sort((a, b) => order(a) - order(b))
+    .map((f) => {
+      const rate = f.seconds > 0 ? Math.round(f.operations / f.seconds) : 0;
+      return (
+        `| ${f.scenario} | ${f.database} | ${f.operations} | ${rate} | ${f.seconds.toFixed(1)} | ${cell(f.kills)} | ` +
+        `${cell(f.retries)} | ${cell(f.fiveHundreds)} | ${cell(f.serviceUnavailable)} | ${f.checksPassed} | ` +
+        `${f.checksFailed === 0 ? 'pass' : `**FAILED ${f.checksFailed}**`} | ${f.notes ?? ''} |`
+      );
+    });
   const done = new Set(figures.filter((f) => f.checksFailed === 0).map((f) => `${f.scenario}/${f.database}`));
   const missing = meta.expected.filter((name) => !done.has(name));
   const fuzzed = figures.filter((f) => f.scenario === 'hostile input').reduce((sum, f) => sum + f.operations, 0);

@@ -18,12 +18,22 @@ export function sendRaw(port: number, req: FuzzRequest): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...req.headers };
     if (req.body !== undefined) headers['content-length'] = String(req.body.length);
-    const outgoing = request({ host: '127.0.0.1', port, method: req.method, path: req.path, headers, agent: fuzzAgent, timeout: 15_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
-      res.on('error', reject);
-    });
+    const outgoing = request(
+      { host: '127.0.0.1', port, method: req.method, path: req.path, headers, agent: fuzzAgent, timeout: 15_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+            ms: performance.now() - started,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     outgoing.on('timeout', () => outgoing.destroy(new Error('no answer within 15 s')));
     outgoing.on('error', reject);
     outgoing.end(req.body);

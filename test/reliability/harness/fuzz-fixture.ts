@@ -30,5 +30,9 @@ export async function createFuzzFixture(baseUrl: string): Promise<FuzzFixture> {
   await post(baseUrl, 'POST', '/machines', { machine_id: inService, cassettes });
   await post(baseUrl, 'POST', '/machines', { machine_id: outOfService, cassettes });
   await post(baseUrl, 'PATCH', `/machines/${outOfService}`, { status: 'out_of_service' });
-  return { accounts: [active, empty, frozen, closed], machines: [inService, outOfService], transactionIds: [Number(deposit.transaction_id)] };
+  return {
+    accounts: [active, empty, frozen, closed],
+    machines: [inService, outOfService],
+    transactionIds: [Number(deposit.transaction_id)],
+  };
 }

@@ -6,7 +6,8 @@ import { FuzzRequest } from './fuzz-requests';
 import { RawReply } from './fuzz-client';
 
 const DOCUMENTED_STATUSES = new Set([200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429]);
-const LEAKS = /QueryFailedError|SQLITE_|\bSELECT\b.*\bFROM\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|node_modules|\/work\/|\.ts:\d+|\.js:\d+|\n\s+at /;
+const LEAKS =
+  /QueryFailedError|SQLITE_|\bSELECT\b.*\bFROM\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|node_modules|\/work\/|\.ts:\d+|\.js:\d+|\n\s+at /;
 
 interface ProblemShape {
   type?: unknown;
@@ -31,7 +32,8 @@ function judgeProblem(reply: RawReply): string[] {
   if (!code) faults.push(`code ${JSON.stringify(body.code)} is not in the catalogue`);
   else if (PROBLEMS[code].status !== reply.status) faults.push(`code ${code} is a ${PROBLEMS[code].status}, answered ${reply.status}`);
   if (body.status !== reply.status) faults.push(`body status ${JSON.stringify(body.status)} vs ${reply.status}`);
-  if (typeof body.type !== 'string' || typeof body.title !== 'string' || typeof body.detail !== 'string') faults.push('type/title/detail missing');
+  if (typeof body.type !== 'string' || typeof body.title !== 'string' || typeof body.detail !== 'string')
+    faults.push('type/title/detail missing');
   if (body.errors !== undefined && code !== 'VALIDATION_FAILED') faults.push(`errors on ${code}`);
   if (code === 'VALIDATION_FAILED' && !Array.isArray(body.errors)) faults.push('VALIDATION_FAILED without errors[]');
   return faults;

@@ -59,6 +59,9 @@ export class FuzzSession {
 
   /** "200×830 400×1241 …" */
   spread(): string {
-    return [...this.statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
+    return [...this.statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
   }
 }

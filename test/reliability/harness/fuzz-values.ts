@@ -12,8 +12,34 @@ export interface FuzzFixture {
 
 const POLLUTION = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 const ODD_STRINGS = [
-  '', ' ', '0', '-1', 'NaN', 'Infinity', 'null', 'undefined', 'true', '[]', '{}', '1e3', ' 5', '+5', '5.', '.5', '0x10', '١٠', '１０',
-  '10.5\u0000', "'; DROP TABLE accounts; --", '<script>', '%00', '../../etc/passwd', '\u202e', '😀', 'é', ...POLLUTION,
+  '',
+  ' ',
+  '0',
+  '-1',
+  'NaN',
+  'Infinity',
+  'null',
+  'undefined',
+  'true',
+  '[]',
+  '{}',
+  '1e3',
+  ' 5',
+  '+5',
+  '5.',
+  '.5',
+  '0x10',
+  '١٠',
+  '１０',
+  '10.5\u0000',
+  "'; DROP TABLE accounts; --",
+  '<script>',
+  '%00',
+  '../../etc/passwd',
+  '\u202e',
+  '😀',
+  'é',
+  ...POLLUTION,
 ];
 
 export const oddString = fc.oneof(
@@ -34,7 +60,10 @@ const oddNumber = fc.oneof(
 export const anyJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
-    oddString, oddNumber, fc.boolean(), fc.constant(null),
+    oddString,
+    oddNumber,
+    fc.boolean(),
+    fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(fc.oneof(fc.constantFrom(...POLLUTION), fc.string({ maxLength: 8 })), tie('value'), { maxKeys: 4 }),
   ),
@@ -52,7 +81,9 @@ const mostly = (valid: fc.Arbitrary<unknown>, ...hostile: Array<fc.Arbitrary<unk
 export const money = mostly(validMoney, oddNumber, oddString, anyJson);
 // Control characters get a large share of their own: Postgres cannot store
 // NUL in text, and a few hits per run are needed to catch that reliably.
-const controlText = fc.tuple(fc.string({ maxLength: 8 }), fc.constantFrom('\u0000', '\n', '\t', '\r', '\u001b', '\u007f')).map(([a, c]) => `${a}${c}x`);
+const controlText = fc
+  .tuple(fc.string({ maxLength: 8 }), fc.constantFrom('\u0000', '\n', '\t', '\r', '\u001b', '\u007f'))
+  .map(([a, c]) => `${a}${c}x`);
 export const text = fc.oneof(
   { weight: 6, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
   { weight: 2, arbitrary: controlText },
@@ -68,10 +99,18 @@ export const machineId = (f: FuzzFixture) => mostly(fc.constantFrom(...f.machine
 const pieces = mostly(fc.integer({ min: 1, max: 50 }), fc.constantFrom(0, -1, 1_000_001, 2 ** 53, 1.5), oddString, anyJson);
 const denomination = mostly(fc.constantFrom('100.00', '20.00', '5.00', '1.00', '0.25', 20, 0.25, '50.00', '3.00', '100000.01'), money);
 const cashLine = fc.record({ denomination, count: pieces });
-const cassetteLine = fc.record({ denomination, count: pieces, kind: choice('bill', 'coin'), capacity: mostly(fc.integer({ min: 50, max: 5000 }), pieces) });
+const cassetteLine = fc.record({
+  denomination,
+  count: pieces,
+  kind: choice('bill', 'coin'),
+  capacity: mostly(fc.integer({ min: 50, max: 5000 }), pieces),
+});
 
 export const cashLines = mostly(fc.array(cashLine, { minLength: 1, maxLength: 4 }), fc.array(cashLine, { maxLength: 25 }), anyJson);
 export const cassettes = mostly(fc.array(cassetteLine, { minLength: 1, maxLength: 4 }), fc.array(cassetteLine, { maxLength: 25 }), anyJson);
 
 /** Random extra fields, prototype-pollution keys first among them. */
-export const extraFields = fc.dictionary(fc.oneof(fc.constantFrom(...POLLUTION), fc.string({ maxLength: 10 })), anyJson, { minKeys: 1, maxKeys: 2 });
+export const extraFields = fc.dictionary(fc.oneof(fc.constantFrom(...POLLUTION), fc.string({ maxLength: 10 })), anyJson, {
+  minKeys: 1,
+  maxKeys: 2,
+});

@@ -22,7 +22,9 @@ export default async function globalSetup(): Promise<void> {
       await client.connect();
       await client.end();
     } catch (error) {
-      throw new Error(`Postgres at ${PG_ADMIN_URL} is unreachable (${(error as Error).message}); set RELIABILITY_PG_URL, or RELIABILITY_DB=sqlite to run SQLite only`);
+      throw new Error(
+        `Postgres at ${PG_ADMIN_URL} is unreachable (${(error as Error).message}); set RELIABILITY_PG_URL, or RELIABILITY_DB=sqlite to run SQLite only`,
+      );
     }
   }
 }

@@ -12,12 +12,15 @@ const POSTGRES_ONLY = new Set(['database outage', 'network partition']);
 export default async function globalTeardown(): Promise<void> {
   const startedAt = new Date(process.env.RELIABILITY_STARTED_AT ?? Date.now());
   const expected = SCENARIOS.flatMap((s) =>
-    selectedDatabases().filter((db) => db === 'postgres' || !POSTGRES_ONLY.has(s)).map((db) => `${s}/${db}`),
+    selectedDatabases()
+      .filter((db) => db === 'postgres' || !POSTGRES_ONLY.has(s))
+      .map((db) => `${s}/${db}`),
   );
   // RELIABILITY_COMMIT names the commit of a run from an exported tree (git archive).
   let commit = process.env.RELIABILITY_COMMIT ?? 'unknown';
   try {
-    if (!process.env.RELIABILITY_COMMIT) commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, stdio: 'pipe' }).toString().trim();
+    if (!process.env.RELIABILITY_COMMIT)
+      commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, stdio: 'pipe' }).toString().trim();
   } catch {
     // not a git checkout: the report says so
   }

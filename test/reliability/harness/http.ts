@@ -40,8 +40,17 @@ export interface HttpStats {
 }
 
 export const newStats = (): HttpStats => ({
-  attempts: 0, retries: 0, networkErrors: 0, fiveHundreds: 0, serviceUnavailable: 0, inProgress: 0, replays: 0, timeouts: 0,
-  slowestMs: 0, serverErrors: [], badProblems: [],
+  attempts: 0,
+  retries: 0,
+  networkErrors: 0,
+  fiveHundreds: 0,
+  serviceUnavailable: 0,
+  inProgress: 0,
+  replays: 0,
+  timeouts: 0,
+  slowestMs: 0,
+  serverErrors: [],
+  badProblems: [],
 });
 
 const ATTEMPT_TIMEOUT_MS = Number(process.env.RELIABILITY_ATTEMPT_TIMEOUT_MS ?? 10_000);
@@ -75,7 +84,10 @@ function count(stats: HttpStats, reply: Reply): void {
   if (reply.replayed) stats.replays += 1;
   stats.slowestMs = Math.max(stats.slowestMs, reply.ms);
   const code = (reply.body as { code?: unknown } | null)?.code;
-  const wellFormed = reply.contentType.startsWith('application/problem+json') && typeof code === 'string' && code in PROBLEMS &&
+  const wellFormed =
+    reply.contentType.startsWith('application/problem+json') &&
+    typeof code === 'string' &&
+    code in PROBLEMS &&
     PROBLEMS[code as ProblemCode].status === reply.status;
   if (reply.status >= 400 && !wellFormed && stats.badProblems.length < 20) {
     stats.badProblems.push(`${reply.status} ${reply.contentType} ${JSON.stringify(reply.body)}`);
@@ -93,7 +105,11 @@ function count(stats: HttpStats, reply: Reply): void {
  * client can follow a restarted server. Gives up only at `deadline`.
  */
 export async function sendUntilAnswered(
-  baseUrl: () => string, req: Request, stats: HttpStats, deadline: number, timeoutMs = ATTEMPT_TIMEOUT_MS,
+  baseUrl: () => string,
+  req: Request,
+  stats: HttpStats,
+  deadline: number,
+  timeoutMs = ATTEMPT_TIMEOUT_MS,
 ): Promise<Reply> {
   let last = 'nothing sent';
   for (let attempt = 0; ; attempt++) {
@@ -102,7 +118,9 @@ export async function sendUntilAnswered(
       await sleep(Math.min(25 * 2 ** Math.min(attempt, 6), 1000) * (0.5 + Math.random()));
     }
     if (Date.now() > deadline) {
-      throw new Error(`no final answer for ${req.method} ${req.path} (key ${req.key}) before the deadline after ${attempt} attempts; last: ${last}`);
+      throw new Error(
+        `no final answer for ${req.method} ${req.path} (key ${req.key}) before the deadline after ${attempt} attempts; last: ${last}`,
+      );
     }
     stats.attempts += 1;
     let reply: Reply;

@@ -49,5 +49,10 @@ export async function readLedger(db: TestDatabase): Promise<LedgerRow[]> {
 
 export async function readAccounts(db: TestDatabase): Promise<Map<string, AccountRow>> {
   const rows = await db.query<Raw>('SELECT account_number, balance, overdraft_limit FROM accounts');
-  return new Map(rows.map((r) => [String(r.account_number), { number: String(r.account_number), balance: big(r.balance) ?? 0n, overdraft: big(r.overdraft_limit) ?? 0n }]));
+  return new Map(
+    rows.map((r) => [
+      String(r.account_number),
+      { number: String(r.account_number), balance: big(r.balance) ?? 0n, overdraft: big(r.overdraft_limit) ?? 0n },
+    ]),
+  );
 }

@@ -54,13 +54,26 @@ export interface OutageRun {
 /** Load, `outage` after `beforeMs` for `durationMs`, then `recover`; then every check. */
 export async function runOutage(
   { db, server }: BehindProxy,
-  plan: { beforeMs: number; durationMs: number; loadSeconds: number; attemptTimeoutMs: number; outage: () => Promise<void>; recover: () => Promise<void> },
+  plan: {
+    beforeMs: number;
+    durationMs: number;
+    loadSeconds: number;
+    attemptTimeoutMs: number;
+    outage: () => Promise<void>;
+    recover: () => Promise<void>;
+  },
 ): Promise<OutageRun> {
   const stats = newStats();
   const bank = await createBank(server.url, stats);
   const monitor = monitorHealth(server.url);
   const loading = runBankLoad({
-    bank, clients: 32, seconds: plan.loadSeconds, baseUrl: () => server.url, stats, settleMs: 90_000, attemptTimeoutMs: plan.attemptTimeoutMs,
+    bank,
+    clients: 32,
+    seconds: plan.loadSeconds,
+    baseUrl: () => server.url,
+    stats,
+    settleMs: 90_000,
+    attemptTimeoutMs: plan.attemptTimeoutMs,
   });
   await sleep(plan.beforeMs);
   const startedAt = Date.now();
@@ -75,19 +88,37 @@ export async function runOutage(
   checks.check(alive, () => `the server process died during the outage:\n${server.logs}`);
   const { readyDownMs, readyUpMs } = checkProbes(samples, startedAt, endedAt, checks);
   checks.check(stats.serviceUnavailable > 0, () => 'no request saw a 503: the outage was not felt');
-  checks.check(load.outcomes.some((o) => o.reply.status < 300 && o.reply.at > endedAt), () => 'nothing succeeded after the outage');
+  checks.check(
+    load.outcomes.some((o) => o.reply.status < 300 && o.reply.at > endedAt),
+    () => 'nothing succeeded after the outage',
+  );
   return { bank, load, stats, samples, startedAt, endedAt, checks, readyDownMs, readyUpMs };
 }
 
 /** Readiness red within 5 s of the outage and green within 10 s of its end; liveness green throughout. */
-function checkProbes(samples: HealthSample[], startedAt: number, endedAt: number, checks: Checks): { readyDownMs: number; readyUpMs: number } {
+function checkProbes(
+  samples: HealthSample[],
+  startedAt: number,
+  endedAt: number,
+  checks: Checks,
+): { readyDownMs: number; readyUpMs: number } {
   const down = samples.find((s) => s.at > startedAt && s.ready === 503);
   const up = samples.find((s) => s.at > endedAt && s.ready === 200);
   const readyDownMs = down ? down.at + down.readyMs - startedAt : Infinity;
   const readyUpMs = up ? up.at + up.readyMs - endedAt : Infinity;
   checks.check(readyDownMs <= 5000, () => `/healthz still not 503 ${readyDownMs} ms after the outage began`);
   checks.check(readyUpMs <= 10_000, () => `/healthz not back to 200 ${readyUpMs} ms after the outage ended`);
-  checks.check(samples.every((s) => s.live === 200), () => `/healthz/live answered ${samples.filter((s) => s.live !== 200).map((s) => s.live).join(',')}`);
-  checks.check(samples.every((s) => s.ready === 200 || s.ready === 503), () => `/healthz answered ${[...new Set(samples.map((s) => s.ready))].join(',')}`);
+  checks.check(
+    samples.every((s) => s.live === 200),
+    () =>
+      `/healthz/live answered ${samples
+        .filter((s) => s.live !== 200)
+        .map((s) => s.live)
+        .join(',')}`,
+  );
+  checks.check(
+    samples.every((s) => s.ready === 200 || s.ready === 503),
+    () => `/healthz answered ${[...new Set(samples.map((s) => s.ready))].join(',')}`,
+  );
   return { readyDownMs, readyUpMs };
 }

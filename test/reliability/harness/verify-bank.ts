@@ -14,7 +14,12 @@ import { ServerProcess } from './server-process';
 export async function readInventory(baseUrl: string, bank: Bank): Promise<Inventory> {
   const inventory: Inventory = new Map();
   for (const machine of bank.machines) {
-    const reply = await sendUntilAnswered(() => baseUrl, { method: 'GET', path: `/machines/${machine.id}/inventory` }, newStats(), Date.now() + 30_000);
+    const reply = await sendUntilAnswered(
+      () => baseUrl,
+      { method: 'GET', path: `/machines/${machine.id}/inventory` },
+      newStats(),
+      Date.now() + 30_000,
+    );
     const cassettes = (reply.body as { cassettes?: Array<{ denomination: string; count: number }> }).cassettes ?? [];
     inventory.set(machine.id, new Map(cassettes.map((c) => [toMinor(c.denomination), BigInt(c.count)])));
   }
@@ -43,7 +48,10 @@ export async function verifyBank(options: VerifyOptions): Promise<Checks> {
   checkCassettes(bank, load.outcomes, ledger, inventory, checks);
   checks.check(stats.fiveHundreds === 0, () => `${stats.fiveHundreds} responses 500/5xx: ${stats.serverErrors.join(' | ')}`);
   if (!options.allowUnavailable) checks.equal(stats.serviceUnavailable, 0, '503 responses');
-  checks.check(stats.badProblems.length === 0, () => `error answers that are not problem+json with a catalogued code: ${stats.badProblems.join(' | ')}`);
+  checks.check(
+    stats.badProblems.length === 0,
+    () => `error answers that are not problem+json with a catalogued code: ${stats.badProblems.join(' | ')}`,
+  );
   checks.equal(stats.timeouts, 0, 'attempts left without an answer (hangs)');
   checks.check(load.replayMismatches.length === 0, () => `replays differ: ${load.replayMismatches.slice(0, 5).join(' | ')}`);
   checks.equal(await db.integrity(), 'ok', 'database integrity check');
