@@ -4,7 +4,15 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Logger } from 'nestjs-pino';
 import { installFastAsyncResourceBind } from './common/async-resource-bind';
-import { answerUnparsableRequests, bodyErrorHandler, parseJsonBody, requireJsonBody, responseBasics, rejectHostileBody } from './common/http-body';
+import {
+  answerUnparsableRequests,
+  bodyErrorHandler,
+  parseJsonBody,
+  requireJsonBody,
+  responseBasics,
+  rejectHostileBody,
+} from './common/http-body';
+import { enterRequestContext } from './common/request-context';
 import { AppConfig } from './config/app-config';
 import { documentIdempotency } from './idempotency/idempotency.openapi';
 import { documentRateLimit } from './rate-limit/rate-limit.openapi';
@@ -30,6 +38,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(requireJsonBody);
   app.use(parseJsonBody);
   app.use(rejectHostileBody);
+  app.use(enterRequestContext);
   app.use(bodyErrorHandler(new NestLogger('HTTP')));
   answerUnparsableRequests(app.getHttpServer());
   setupOpenApi(app);
