@@ -10,7 +10,7 @@ import { dataSourceOptions } from './src/database/data-source-options';
 import { IdempotencyKey } from './src/idempotency/idempotency-key.entity';
 import { Cassette } from './src/machines/cassette.entity';
 import { Machine } from './src/machines/machine.entity';
-import { LedgerEntry } from './src/transactions/ledger-entry.entity';
+import { LedgerEntry } from './src/ledger/ledger-entry.entity';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 

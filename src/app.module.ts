@@ -10,14 +10,14 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging.module';
 import { MachinesModule } from './machines/machines.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { TransactionsModule } from './transactions/transactions.module';
+import { LedgerModule } from './ledger/ledger.module';
 
 @Module({
   imports: [
     AppConfigModule,
     LoggingModule,
     DatabaseModule,
-    TransactionsModule,
+    LedgerModule,
     AccountsModule,
     MachinesModule,
     HealthModule,

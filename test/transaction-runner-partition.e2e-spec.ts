@@ -15,7 +15,7 @@ describePostgres('TransactionRunner after a statement timeout (Postgres)', () =>
   const table = `partition_probe_${process.pid}_${Date.now()}`;
   let proxy: TcpProxy;
   let dataSource: DataSource;
-  let tx: TransactionRunner;
+  let runner: TransactionRunner;
 
   beforeAll(async () => {
     const direct = new URL(process.env.DATABASE_URL as string);
@@ -26,7 +26,7 @@ describePostgres('TransactionRunner after a statement timeout (Postgres)', () =>
     dataSource = new DataSource({ type: 'postgres', url: proxied.toString(), extra: { max: 1, query_timeout: 300 } });
     await dataSource.initialize();
     await dataSource.query(`CREATE TABLE "${table}" (id text)`);
-    tx = new TransactionRunner(dataSource, AppConfig.fromEnv({ ...process.env, DB_TYPE: 'postgres' }));
+    runner = new TransactionRunner(dataSource, AppConfig.fromEnv({ ...process.env, DB_TYPE: 'postgres' }));
   });
 
   afterAll(async () => {
@@ -37,7 +37,7 @@ describePostgres('TransactionRunner after a statement timeout (Postgres)', () =>
   });
 
   it('never lets the next transaction on the pooled connection commit the timed-out one', async () => {
-    const failed = tx.run(async (em) => {
+    const failed = runner.run(async (em) => {
       await em.query(`INSERT INTO "${table}" (id) VALUES ('half-done')`);
       proxy.partition();
       await em.query('SELECT 1');
@@ -45,7 +45,7 @@ describePostgres('TransactionRunner after a statement timeout (Postgres)', () =>
     await expect(failed).rejects.toThrow(/timeout/i);
     await sleep(700); // longer than a ROLLBACK would wait: pg drops it from its queue
     proxy.heal();
-    await tx.run((em) => em.query(`INSERT INTO "${table}" (id) VALUES ('next')`));
+    await runner.run((em) => em.query(`INSERT INTO "${table}" (id) VALUES ('next')`));
     const rows = await dataSource.query(`SELECT id FROM "${table}" ORDER BY id`);
     expect(rows).toEqual([{ id: 'next' }]);
   });

@@ -6,8 +6,8 @@ import { formatMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { driverBigint } from '../database/bigint.transformer';
 import { TransactionRunner } from '../database/transaction-runner';
-import { NewLedgerEntry } from '../transactions/ledger.service';
-import { serializeCash } from '../transactions/transaction.view';
+import { NewLedgerEntry } from '../ledger/ledger.service';
+import { serializeCash } from '../ledger/ledger-entry.view';
 import { Account } from './account.entity';
 import { AccountRow, MOVEMENT_SQL, MovementStatement, toAccount } from './account-movements.sql';
 
@@ -27,7 +27,7 @@ export interface MovementResult {
 @Injectable()
 export class AccountMovementsService {
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly config: AppConfig,
   ) {}
 
@@ -41,7 +41,7 @@ export class AccountMovementsService {
   /** Locks accounts in sorted order (so opposite transfers cannot deadlock); 404 for the first missing. */
   async lock(em: EntityManager, accountNumbers: string[]): Promise<Map<string, Account>> {
     const locked = new Map<string, Account>();
-    const statement = this.tx.dialect === 'postgres' ? 'pgLock' : 'select';
+    const statement = this.runner.dialect === 'postgres' ? 'pgLock' : 'select';
     for (const number of [...new Set(accountNumbers)].sort()) {
       const [row] = await this.run<AccountRow>(em, statement, { account: number });
       if (row) locked.set(number, toAccount(row));
@@ -114,7 +114,7 @@ export class AccountMovementsService {
     pg: MovementStatement,
     sqlite: MovementStatement,
   ): Promise<MovementResult | null> {
-    if (this.tx.dialect === 'postgres') {
+    if (this.runner.dialect === 'postgres') {
       const rows = await this.run<{ id: unknown; balance_after: unknown }>(em, pg, params);
       return rows.length === 0 ? null : { balance: driverBigint(rows[0].balance_after), transactionId: Number(rows[0].id) };
     }
@@ -162,7 +162,7 @@ export class AccountMovementsService {
       withdrawn_on: changes.withdrawnOn ?? null,
     };
     let transactionId: number;
-    if (this.tx.dialect === 'postgres') {
+    if (this.runner.dialect === 'postgres') {
       transactionId = Number((await this.run<{ id: unknown }>(em, 'pgApply', params))[0].id);
     } else {
       await this.run(em, 'sqliteApply', params);
@@ -173,7 +173,7 @@ export class AccountMovementsService {
   }
 
   private run<T>(em: EntityManager, statement: MovementStatement, params: Record<string, unknown>): Promise<T[]> {
-    return this.tx.query<T>(em, statement, MOVEMENT_SQL[statement], params);
+    return this.runner.query<T>(em, statement, MOVEMENT_SQL[statement], params);
   }
 }
 

@@ -1,7 +1,7 @@
 // The statements of AccountMovementsService, with :named parameters (run
 // through TransactionRunner.query: prepared once per name on Postgres).
 import { driverBigint, driverBigintOrNull } from '../database/bigint.transformer';
-import { LEDGER_COLUMNS, LEDGER_INSERT_INTO, LedgerColumn } from '../transactions/ledger.service';
+import { LEDGER_COLUMNS, LEDGER_INSERT_INTO, LedgerColumn } from '../ledger/ledger.service';
 import { Account, AccountStatus } from './account.entity';
 
 const ACCOUNT_COLUMNS = `account_number, holder_name, balance, overdraft_limit, daily_withdrawal_limit, withdrawn_today,

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } fr
 import { ApiProblems } from '../common/api-problems.decorator';
 import { Page, PageQueryDto } from '../common/pagination';
 import { AccountNumberPipe } from '../common/path-params';
-import { TransactionPageView, TransactionView } from '../transactions/transaction.view';
+import { LedgerPageView, LedgerEntryView } from '../ledger/ledger-entry.view';
 import { AccountsService } from './accounts.service';
 import { AccountView, BalanceView, MovementView } from './account.view';
 import { CreateAccountDto } from './dto/create-account.dto';
@@ -78,9 +78,9 @@ export class AccountsController {
   @Get(':n/transactions')
   @ApiOperation({ summary: "Page through the account's ledger rows, newest first" })
   @AccountParam()
-  @ApiOkResponse({ type: TransactionPageView })
+  @ApiOkResponse({ type: LedgerPageView })
   @ApiProblems(400, [404, ['ACCOUNT_NOT_FOUND']])
-  history(@Param('n', AccountNumberPipe) n: string, @Query() page: PageQueryDto): Promise<Page<TransactionView>> {
+  history(@Param('n', AccountNumberPipe) n: string, @Query() page: PageQueryDto): Promise<Page<LedgerEntryView>> {
     return this.accounts.history(n, page.limit ?? 50, page.cursor);
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TransactionsModule } from '../transactions/transactions.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { Account } from './account.entity';
 import { AccountMovementsService } from './account-movements.service';
 import { AccountsController } from './accounts.controller';
@@ -10,7 +10,7 @@ import { TransfersController } from './transfers.controller';
 import { TransfersService } from './transfers.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Account]), TransactionsModule],
+  imports: [TypeOrmModule.forFeature([Account]), LedgerModule],
   controllers: [AccountsController, TransfersController],
   providers: [AccountsService, AccountMovementsService, TransfersService, DemoAccountsSeeder],
   exports: [AccountsService, AccountMovementsService],

@@ -8,8 +8,8 @@ import { Page } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
-import { LedgerService } from '../transactions/ledger.service';
-import { TransactionView } from '../transactions/transaction.view';
+import { LedgerService } from '../ledger/ledger.service';
+import { LedgerEntryView } from '../ledger/ledger-entry.view';
 import { Account } from './account.entity';
 import { AccountMovementsService, MovementEntry } from './account-movements.service';
 import { AccountView, BalanceView, MovementView, toAccountView, toBalanceView } from './account.view';
@@ -20,7 +20,7 @@ import { UpdateAccountDto } from './dto/update-account.dto';
 @Injectable()
 export class AccountsService {
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly movements: AccountMovementsService,
     private readonly ledger: LedgerService,
     private readonly config: AppConfig,
@@ -30,7 +30,7 @@ export class AccountsService {
     const initial = dto.initial_deposit === undefined ? 0n : toMinorUnits(dto.initial_deposit);
     this.movements.assertWithinMaximum(initial, 'initial_deposit');
     try {
-      const account = await this.tx.run((em) => this.insert(em, dto, initial));
+      const account = await this.runner.run((em) => this.insert(em, dto, initial));
       return toAccountView(account, this.config.currency);
     } catch (error) {
       // Two requests racing for the same number: the loser's insert fails.
@@ -71,7 +71,7 @@ export class AccountsService {
   }
 
   async update(accountNumber: string, dto: UpdateAccountDto): Promise<AccountView> {
-    const account = await this.tx.run(async (em) => {
+    const account = await this.runner.run(async (em) => {
       const locked = (await this.movements.lock(em, [accountNumber])).get(accountNumber) as Account;
       const changes = this.changesFor(locked, dto);
       await em.update(Account, { accountNumber }, changes);
@@ -102,9 +102,9 @@ export class AccountsService {
     const now = nowIso();
     // As withdraw: one statement when the account is there and active; the
     // locked read only to name the refusal (404, then 409).
-    const fast = await this.tx.runStatement((em) => this.movements.tryCredit(em, accountNumber, amount, entry, now));
+    const fast = await this.runner.runStatement((em) => this.movements.tryCredit(em, accountNumber, amount, entry, now));
     if (fast) return movementView(accountNumber, amount, fast);
-    return this.tx.run(async (em) => {
+    return this.runner.run(async (em) => {
       const account = (await this.movements.lock(em, [accountNumber])).get(accountNumber) as Account;
       this.movements.assertActive(account);
       const result = await this.movements.credit(em, account, amount, entry, now);
@@ -119,9 +119,9 @@ export class AccountsService {
     const now = nowIso();
     // One conditional statement when the withdrawal is allowed (the common
     // case); the locked read only to name the refusal, in the contract's order.
-    const fast = await this.tx.runStatement((em) => this.movements.tryDebit(em, accountNumber, amount, entry, true, now));
+    const fast = await this.runner.runStatement((em) => this.movements.tryDebit(em, accountNumber, amount, entry, true, now));
     if (fast) return movementView(accountNumber, amount, fast);
-    return this.tx.run(async (em) => {
+    return this.runner.run(async (em) => {
       const account = (await this.movements.lock(em, [accountNumber])).get(accountNumber) as Account;
       this.movements.assertActive(account);
       this.movements.assertCanDebit(account, amount, true, now);
@@ -130,14 +130,14 @@ export class AccountsService {
     });
   }
 
-  async history(accountNumber: string, limit: number, cursor?: string): Promise<Page<TransactionView>> {
+  async history(accountNumber: string, limit: number, cursor?: string): Promise<Page<LedgerEntryView>> {
     await this.find(accountNumber);
     return this.ledger.pageForAccount(accountNumber, limit, cursor);
   }
 
   private async find(accountNumber: string): Promise<Account> {
     // A prepared statement: this read is on every balance, account and history request.
-    const account = await this.tx.read((em) => this.movements.find(em, accountNumber));
+    const account = await this.runner.read((em) => this.movements.find(em, accountNumber));
     if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', `No account ${accountNumber}`);
     return account;
   }

@@ -22,7 +22,7 @@ export class DemoAccountsSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger(DemoAccountsSeeder.name);
 
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly accounts: AccountsService,
     private readonly config: AppConfig,
   ) {}
@@ -31,7 +31,7 @@ export class DemoAccountsSeeder implements OnApplicationBootstrap {
     const wanted = this.wantedAccounts();
     if (wanted.length === 0) return;
     try {
-      const created = await this.tx.run(async (em) => {
+      const created = await this.runner.run(async (em) => {
         if (!this.config.preloadAccounts && (await em.count(Account)) > 0) return 0;
         let count = 0;
         for (const [number, holder, balance] of wanted) {

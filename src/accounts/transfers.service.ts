@@ -13,14 +13,14 @@ import { TransferDto } from './dto/transfer.dto';
 @Injectable()
 export class TransfersService {
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly movements: AccountMovementsService,
   ) {}
 
   transfer(dto: TransferDto): Promise<TransferView> {
     const amount = toMinorUnits(dto.amount);
     this.movements.assertWithinMaximum(amount);
-    return this.tx.run(async (em) => {
+    return this.runner.run(async (em) => {
       const accounts = await this.movements.lock(em, [dto.from_account, dto.to_account]);
       const from = accounts.get(dto.from_account) as Account;
       const to = accounts.get(dto.to_account) as Account;

@@ -26,7 +26,7 @@ export class MachineIdPipe implements PipeTransform<string, string> {
 }
 
 @Injectable()
-export class TransactionIdPipe implements PipeTransform<string, number> {
+export class LedgerIdPipe implements PipeTransform<string, number> {
   transform(value: string): number {
     if (!/^[1-9]\d{0,14}$/.test(value)) throw validationError('id', 'must be a positive integer');
     return Number(value);

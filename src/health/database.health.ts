@@ -9,7 +9,7 @@ const PING_TIMEOUT_MS = 2000;
 export class DatabaseHealthIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
   ) {}
 
   async check(key: string): Promise<HealthIndicatorResult> {
@@ -19,7 +19,7 @@ export class DatabaseHealthIndicator {
       timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS);
     });
     try {
-      await Promise.race([this.tx.read((em) => em.query('SELECT 1')), deadline]);
+      await Promise.race([this.runner.read((em) => em.query('SELECT 1')), deadline]);
       return indicator.up();
     } catch {
       return indicator.down({ message: 'database unreachable' });

@@ -29,7 +29,7 @@ class Superseded extends Error {
 /**
  * Every POST with an Idempotency-Key is applied at most once per key. The
  * handler runs and its response is stored under the key in ONE transaction
- * (the service's own `tx.run` joins it), so the effect and the stored
+ * (the service's own `runner.run` joins it), so the effect and the stored
  * response commit together or not at all; a killed process's transaction is
  * rolled back by the database, leaving no "in progress" state behind.
  *
@@ -43,7 +43,7 @@ class Superseded extends Error {
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly store: IdempotencyStore,
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
@@ -70,9 +70,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async runOnce(request: KeyedRequest, status: number, next: CallHandler): Promise<Outcome> {
     try {
-      return await this.tx.run(async (em): Promise<Outcome> => {
+      return await this.runner.run(async (em): Promise<Outcome> => {
         // handle() inside run: the handler's async context is bound here, so
-        // its own tx.run joins this transaction (and a retry re-runs it here).
+        // its own runner.run joins this transaction (and a retry re-runs it here).
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
         const stored = await this.store.store(em, request, successResponse(status, body), nowIso(), this.cutoff());
         if (stored) throw new Superseded(stored);
@@ -95,9 +95,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (isDatabaseUnavailable(error)) return null;
     const refusal = storableRefusal(error);
     // Not storable (400, 5xx): only look; if even that fails, the original error stands.
-    if (!refusal) return this.tx.run((em) => this.store.find(em, request, this.cutoff())).catch(() => null);
+    if (!refusal) return this.runner.run((em) => this.store.find(em, request, this.cutoff())).catch(() => null);
     // If storing fails the client gets a 5xx: nothing was applied, so a retry may proceed.
-    return this.tx.run((em) => this.store.store(em, request, refusal, nowIso(), this.cutoff()));
+    return this.runner.run((em) => this.store.store(em, request, refusal, nowIso(), this.cutoff()));
   }
 
   /** Keys created at or before this instant are expired: unknown, and prunable. */

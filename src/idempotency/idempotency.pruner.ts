@@ -22,7 +22,7 @@ export class IdempotencyPruner implements OnApplicationBootstrap, OnModuleDestro
   private stopped = false;
 
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly store: IdempotencyStore,
     private readonly config: AppConfig,
     @Inject(IDEMPOTENCY_OPTIONS) private readonly options: IdempotencyOptions,
@@ -47,7 +47,7 @@ export class IdempotencyPruner implements OnApplicationBootstrap, OnModuleDestro
     const batch = this.options.pruneBatchSize;
     let total = 0;
     while (!this.stopped) {
-      const deleted = await this.tx.run((em) => this.store.deleteExpired(em, cutoff, batch));
+      const deleted = await this.runner.run((em) => this.store.deleteExpired(em, cutoff, batch));
       total += deleted;
       if (deleted < batch) break;
     }

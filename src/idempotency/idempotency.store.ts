@@ -52,11 +52,11 @@ interface KeyRow {
  */
 @Injectable()
 export class IdempotencyStore {
-  constructor(private readonly tx: TransactionRunner) {}
+  constructor(private readonly runner: TransactionRunner) {}
 
   /** The live (unexpired) key, or null when the key is unknown. */
   async find(em: EntityManager, request: KeyedRequest, cutoff: string): Promise<StoredKey | null> {
-    const [row] = await this.tx.query<KeyRow>(em, 'idempotency_find', FIND_SQL, { ...params(request), cutoff });
+    const [row] = await this.runner.query<KeyRow>(em, 'idempotency_find', FIND_SQL, { ...params(request), cutoff });
     return row ? { fingerprint: row.fingerprint, response: toResponse(row) } : null;
   }
 
@@ -65,7 +65,7 @@ export class IdempotencyStore {
    * already. Returns null when stored, else the key another request holds.
    */
   async store(em: EntityManager, request: KeyedRequest, response: StoredResponse, now: string, cutoff: string): Promise<StoredKey | null> {
-    const stored = await this.tx.query(em, 'idempotency_store', STORE_SQL, {
+    const stored = await this.runner.query(em, 'idempotency_store', STORE_SQL, {
       ...params(request),
       ...columns(response),
       created_at: now,
@@ -79,7 +79,7 @@ export class IdempotencyStore {
 
   /** Deletes up to `limit` keys created at or before `cutoff`; returns how many. */
   async deleteExpired(em: EntityManager, cutoff: string, limit: number): Promise<number> {
-    return (await this.tx.query(em, 'idempotency_prune', PRUNE_SQL, { cutoff, limit })).length;
+    return (await this.runner.query(em, 'idempotency_prune', PRUNE_SQL, { cutoff, limit })).length;
   }
 }
 

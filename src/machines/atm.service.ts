@@ -28,7 +28,7 @@ import { AtmDepositView, AtmWithdrawalView, toDispensedView, totalOf } from './m
 @Injectable()
 export class AtmService {
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly movements: AccountMovementsService,
     private readonly inventory: CashInventoryService,
     private readonly config: AppConfig,
@@ -37,7 +37,7 @@ export class AtmService {
   withdraw(machineId: string, dto: AtmWithdrawalDto): Promise<AtmWithdrawalView> {
     const amount = toMinorUnits(dto.amount);
     this.movements.assertWithinMaximum(amount);
-    return this.tx.run(async (em) => {
+    return this.runner.run(async (em) => {
       const { account, cassettes } = await this.lockForCash(em, machineId, dto.account_number);
       if (amount > this.config.maxAtmWithdrawal) {
         throw new DomainError(
@@ -78,7 +78,7 @@ export class AtmService {
     const lines = toCashLines(dto.cash);
     const amount = lines.reduce((sum, line) => sum + line.denomination * BigInt(line.count), 0n);
     this.movements.assertWithinMaximum(amount, 'cash');
-    return this.tx.run(async (em) => {
+    return this.runner.run(async (em) => {
       const { account, cassettes } = await this.lockForCash(em, machineId, dto.account_number);
       const cash = this.inventory.addCash(cassettes, lines);
       await this.inventory.saveCounts(em, machineId, cassettes, cash);

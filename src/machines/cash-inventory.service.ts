@@ -4,8 +4,8 @@ import { DomainError } from '../common/domain-error';
 import { formatMoney, toMinorUnits } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
-import { CashMovement } from '../transactions/ledger-entry.entity';
-import { LedgerService } from '../transactions/ledger.service';
+import { CashMovement } from '../ledger/ledger-entry.entity';
+import { LedgerService } from '../ledger/ledger.service';
 import { CASH_INVENTORY_SQL, CashInventoryStatement, MachineCassetteRow, toCassette, toMachine } from './cash-inventory.sql';
 import { Cassette } from './cassette.entity';
 import type { DispensedPiece } from './dispense-plan';
@@ -40,7 +40,7 @@ export function machineNotFound(machineId: string): DomainError {
 @Injectable()
 export class CashInventoryService {
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly ledger: LedgerService,
     private readonly config: AppConfig,
   ) {}
@@ -52,12 +52,12 @@ export class CashInventoryService {
 
   /** Locks the machine row, then its cassettes by denomination: the "machine" step of the global lock order. */
   lock(em: EntityManager, machineId: string): Promise<MachineCash> {
-    return this.load(em, machineId, this.tx.dialect === 'postgres' ? 'machinePgLock' : 'machineSelect');
+    return this.load(em, machineId, this.runner.dialect === 'postgres' ? 'machinePgLock' : 'machineSelect');
   }
 
   /** The machine and its cassettes as one statement saw them (no lock): counts and total agree. */
   read(machineId: string): Promise<MachineCash> {
-    return this.tx.read((em) => this.load(em, machineId, 'machineSelect'));
+    return this.runner.read((em) => this.load(em, machineId, 'machineSelect'));
   }
 
   private async load(em: EntityManager, machineId: string, statement: 'machinePgLock' | 'machineSelect'): Promise<MachineCash> {
@@ -117,7 +117,7 @@ export class CashInventoryService {
   async saveCounts(em: EntityManager, machineId: string, cassettes: readonly Cassette[], moved: readonly CashMovement[]): Promise<void> {
     if (moved.length === 0) return;
     const counts = moved.map(({ denomination }) => (cassettes.find((c) => c.denomination === denomination) as Cassette).count);
-    if (this.tx.dialect === 'postgres') {
+    if (this.runner.dialect === 'postgres') {
       // One statement (one round trip while the machine is locked) for all of them.
       const denominations = moved.map(({ denomination }) => String(denomination));
       await this.run(em, 'cassettesPgSaveCounts', { machine: machineId, denominations, counts });
@@ -131,7 +131,7 @@ export class CashInventoryService {
   /** Adds pieces; allowed out of service (a technician refills a machine that is closed). */
   refill(machineId: string, dto: RefillDto): Promise<CashEventView> {
     const lines = toCashLines(dto.cassettes);
-    return this.tx.run(async (em) => {
+    return this.runner.run(async (em) => {
       const { cassettes } = await this.lock(em, machineId);
       const moved = this.addCash(cassettes, lines);
       await this.saveCounts(em, machineId, cassettes, moved);
@@ -142,7 +142,7 @@ export class CashInventoryService {
 
   /** Resets every cassette to its initial count; the ledger row lists the signed deltas of those that moved. */
   maintenance(machineId: string): Promise<CashEventView> {
-    return this.tx.run(async (em) => {
+    return this.runner.run(async (em) => {
       const { cassettes } = await this.lock(em, machineId);
       const moved: CashMovement[] = [];
       for (const cassette of cassettes) {
@@ -163,7 +163,7 @@ export class CashInventoryService {
   }
 
   private run<T>(em: EntityManager, statement: CashInventoryStatement, params: Record<string, unknown>): Promise<T[]> {
-    return this.tx.query<T>(em, statement, CASH_INVENTORY_SQL[statement], params);
+    return this.runner.query<T>(em, statement, CASH_INVENTORY_SQL[statement], params);
   }
 }
 

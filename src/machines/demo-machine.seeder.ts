@@ -28,7 +28,7 @@ export class DemoMachineSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger(DemoMachineSeeder.name);
 
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly machines: MachinesService,
     private readonly config: AppConfig,
   ) {}
@@ -36,7 +36,7 @@ export class DemoMachineSeeder implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemoData) return;
     try {
-      const seeded = await this.tx.run(async (em) => {
+      const seeded = await this.runner.run(async (em) => {
         if ((await em.count(Machine)) > 0) return false;
         await this.machines.insert(em, {
           machineId: 'atm-001',

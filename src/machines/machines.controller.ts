@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } fr
 import { ApiProblems } from '../common/api-problems.decorator';
 import { Page, PageQueryDto } from '../common/pagination';
 import { MachineIdPipe } from '../common/path-params';
-import { TransactionPageView, TransactionView } from '../transactions/transaction.view';
+import { LedgerPageView, LedgerEntryView } from '../ledger/ledger-entry.view';
 import { CreateMachineDto } from './dto/create-machine.dto';
 import { UpdateMachineDto } from './dto/update-machine.dto';
 import { InventoryView, MachinePageView, MachineView, TotalView } from './machine.view';
@@ -76,9 +76,9 @@ export class MachinesController {
   @Get(':id/transactions')
   @ApiOperation({ summary: "Page through the machine's ledger rows, newest first" })
   @MachineParam()
-  @ApiOkResponse({ type: TransactionPageView })
+  @ApiOkResponse({ type: LedgerPageView })
   @ApiProblems(400, [404, ['MACHINE_NOT_FOUND']])
-  history(@Param('id', MachineIdPipe) id: string, @Query() page: PageQueryDto): Promise<Page<TransactionView>> {
+  history(@Param('id', MachineIdPipe) id: string, @Query() page: PageQueryDto): Promise<Page<LedgerEntryView>> {
     return this.machines.history(id, page.limit ?? 50, page.cursor);
   }
 }

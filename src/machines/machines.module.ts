@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
-import { TransactionsModule } from '../transactions/transactions.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { AtmService } from './atm.service';
 import { CashInventoryService } from './cash-inventory.service';
 import { Cassette } from './cassette.entity';
@@ -12,7 +12,7 @@ import { MachinesController } from './machines.controller';
 import { MachinesService } from './machines.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Machine, Cassette]), AccountsModule, TransactionsModule],
+  imports: [TypeOrmModule.forFeature([Machine, Cassette]), AccountsModule, LedgerModule],
   controllers: [MachinesController, MachineCashController],
   providers: [MachinesService, CashInventoryService, AtmService, DemoMachineSeeder],
   exports: [MachinesService],

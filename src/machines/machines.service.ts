@@ -7,8 +7,8 @@ import { decodeCursor, Page, toPage } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
-import { LedgerService } from '../transactions/ledger.service';
-import { TransactionView } from '../transactions/transaction.view';
+import { LedgerService } from '../ledger/ledger.service';
+import { LedgerEntryView } from '../ledger/ledger-entry.view';
 import { CashInventoryService, machineNotFound } from './cash-inventory.service';
 import { Cassette } from './cassette.entity';
 import type { CashKind } from './dispense-plan';
@@ -28,7 +28,7 @@ export interface NewMachine {
 @Injectable()
 export class MachinesService {
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly ledger: LedgerService,
     private readonly cash: CashInventoryService,
     private readonly config: AppConfig,
@@ -42,7 +42,7 @@ export class MachinesService {
       cassettes: dto.cassettes.map((c) => ({ ...c, denomination: toMinorUnits(c.denomination) })),
     };
     try {
-      return toMachineView(await this.tx.run((em) => this.insert(em, spec)));
+      return toMachineView(await this.runner.run((em) => this.insert(em, spec)));
     } catch (error) {
       // Two requests racing for the same id: the loser's insert fails.
       if (isUniqueViolation(error)) throw machineExists(spec.machineId);
@@ -80,7 +80,7 @@ export class MachinesService {
   /** Newest first (API.md, "Pagination"), keyset on (created_at, machine_id): stable under concurrent inserts. */
   async list(limit: number, cursor?: string): Promise<Page<MachineView>> {
     const after = decodeMachineCursor(cursor);
-    const rows = await this.tx.read((em) => {
+    const rows = await this.runner.read((em) => {
       const query = em
         .createQueryBuilder(Machine, 'm')
         .orderBy('m.created_at', 'DESC')
@@ -97,8 +97,8 @@ export class MachinesService {
   }
 
   update(machineId: string, dto: UpdateMachineDto): Promise<MachineView> {
-    return this.tx.run(async (em) => {
-      const machine = await this.tx
+    return this.runner.run(async (em) => {
+      const machine = await this.runner
         .forUpdate(em.createQueryBuilder(Machine, 'm').where('m.machine_id = :machineId', { machineId }))
         .getOne();
       if (!machine) throw machineNotFound(machineId);
@@ -120,13 +120,13 @@ export class MachinesService {
     return { machine_id: machineId, currency: this.config.currency, total: formatMoney(totalOf(cassettes)) };
   }
 
-  async history(machineId: string, limit: number, cursor?: string): Promise<Page<TransactionView>> {
+  async history(machineId: string, limit: number, cursor?: string): Promise<Page<LedgerEntryView>> {
     await this.find(machineId);
     return this.ledger.pageForMachine(machineId, limit, cursor);
   }
 
   private async find(machineId: string): Promise<Machine> {
-    const machine = await this.tx.read((em) => em.findOneBy(Machine, { machineId }));
+    const machine = await this.runner.read((em) => em.findOneBy(Machine, { machineId }));
     if (!machine) throw machineNotFound(machineId);
     return machine;
   }

@@ -9,7 +9,7 @@ export class CashCountView {
 }
 
 /** A ledger row as the API shows it ("a transaction"). */
-export class TransactionView {
+export class LedgerEntryView {
   @ApiProperty({ example: 42 }) id: number;
   @ApiProperty({ enum: LEDGER_TYPES }) type: LedgerType;
   @ApiProperty({ type: String, nullable: true, example: '1001' }) account_number: string | null;
@@ -24,8 +24,8 @@ export class TransactionView {
   @ApiProperty({ example: '2026-11-21T10:15:30.123Z' }) created_at: string;
 }
 
-export class TransactionPageView {
-  @ApiProperty({ type: [TransactionView] }) items: TransactionView[];
+export class LedgerPageView {
+  @ApiProperty({ type: [LedgerEntryView] }) items: LedgerEntryView[];
   @ApiPropertyOptional({ type: String, nullable: true }) next_cursor: string | null;
 }
 
@@ -40,7 +40,7 @@ export function parseCash(text: string | null): CashMovement[] | null {
   return rows.map((r) => ({ denomination: BigInt(r.denomination), count: r.count }));
 }
 
-export function toTransactionView(entry: LedgerEntry): TransactionView {
+export function toLedgerEntryView(entry: LedgerEntry): LedgerEntryView {
   const cash = parseCash(entry.cash);
   return {
     id: entry.id,

@@ -1,21 +1,21 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
-import { TransactionIdPipe } from '../common/path-params';
+import { LedgerIdPipe } from '../common/path-params';
 import { LedgerService } from './ledger.service';
-import { TransactionView } from './transaction.view';
+import { LedgerEntryView } from './ledger-entry.view';
 
 @ApiTags('transactions')
 @Controller('transactions')
-export class TransactionsController {
+export class LedgerController {
   constructor(private readonly ledger: LedgerService) {}
 
   @Get(':id')
   @ApiOperation({ summary: 'Get one ledger row by id' })
   @ApiParam({ name: 'id', example: 42 })
-  @ApiOkResponse({ type: TransactionView })
+  @ApiOkResponse({ type: LedgerEntryView })
   @ApiProblems(400, 404)
-  get(@Param('id', TransactionIdPipe) id: number): Promise<TransactionView> {
+  get(@Param('id', LedgerIdPipe) id: number): Promise<LedgerEntryView> {
     return this.ledger.findById(id);
   }
 }

@@ -2,12 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerEntry } from './ledger-entry.entity';
 import { LedgerService } from './ledger.service';
-import { TransactionsController } from './transactions.controller';
+import { LedgerController } from './ledger.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LedgerEntry])],
-  controllers: [TransactionsController],
+  controllers: [LedgerController],
   providers: [LedgerService],
   exports: [LedgerService],
 })
-export class TransactionsModule {}
+export class LedgerModule {}

@@ -6,7 +6,7 @@ import { decodeIdCursor, Page, toPage } from '../common/pagination';
 import { driverBigintOrNull } from '../database/bigint.transformer';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CashMovement, LedgerEntry, LedgerType } from './ledger-entry.entity';
-import { serializeCash, toTransactionView, TransactionView } from './transaction.view';
+import { serializeCash, toLedgerEntryView, LedgerEntryView } from './ledger-entry.view';
 
 export interface NewLedgerEntry {
   type: LedgerType;
@@ -78,7 +78,7 @@ function toLedgerEntry(row: LedgerRow): LedgerEntry {
 /** The append-only ledger: rows are only ever inserted, in the caller's transaction. */
 @Injectable()
 export class LedgerService {
-  constructor(private readonly tx: TransactionRunner) {}
+  constructor(private readonly runner: TransactionRunner) {}
 
   /** Appends one row inside the caller's transaction and returns its id. */
   async append(em: EntityManager, entry: NewLedgerEntry): Promise<number> {
@@ -96,23 +96,25 @@ export class LedgerService {
       reference: entry.reference ?? null,
       created_at: entry.createdAt ?? nowIso(),
     };
-    const [row] = await this.tx.query<{ id: unknown }>(em, 'ledger_append', INSERT_LEDGER_SQL, values);
+    const [row] = await this.runner.query<{ id: unknown }>(em, 'ledger_append', INSERT_LEDGER_SQL, values);
     return Number(row.id);
   }
 
-  async findById(id: number): Promise<TransactionView> {
+  async findById(id: number): Promise<LedgerEntryView> {
     if (!this.fitsIdColumn(id)) throw transactionNotFound(id);
-    const [row] = await this.tx.read((em) => this.tx.query<LedgerRow>(em, 'ledger_by_id', `${SELECT_LEDGER} WHERE id = :id`, { id }));
+    const [row] = await this.runner.read((em) =>
+      this.runner.query<LedgerRow>(em, 'ledger_by_id', `${SELECT_LEDGER} WHERE id = :id`, { id }),
+    );
     if (!row) throw transactionNotFound(id);
-    return toTransactionView(toLedgerEntry(row));
+    return toLedgerEntryView(toLedgerEntry(row));
   }
 
   /** Newest first, keyset-paged by id; the caller has checked that the account exists. */
-  pageForAccount(accountNumber: string, limit: number, cursor?: string): Promise<Page<TransactionView>> {
+  pageForAccount(accountNumber: string, limit: number, cursor?: string): Promise<Page<LedgerEntryView>> {
     return this.page('account_number', accountNumber, limit, cursor);
   }
 
-  pageForMachine(machineId: string, limit: number, cursor?: string): Promise<Page<TransactionView>> {
+  pageForMachine(machineId: string, limit: number, cursor?: string): Promise<Page<LedgerEntryView>> {
     return this.page('machine_id', machineId, limit, cursor);
   }
 
@@ -121,13 +123,15 @@ export class LedgerService {
     value: string,
     limit: number,
     cursor?: string,
-  ): Promise<Page<TransactionView>> {
+  ): Promise<Page<LedgerEntryView>> {
     let before = decodeIdCursor(cursor);
     // Every id is below a bound past the column's range: no bound at all.
     if (before !== undefined && !this.fitsIdColumn(before)) before = undefined;
     const name = `ledger_page_${column}${before === undefined ? '' : '_before'}` as const;
-    const rows = await this.tx.read((em) => this.tx.query<LedgerRow>(em, name, PAGE_SQL[name], { value, before, limit: limit + 1 }));
-    return toPage(rows.map(toLedgerEntry), limit, toTransactionView, (row) => row.id);
+    const rows = await this.runner.read((em) =>
+      this.runner.query<LedgerRow>(em, name, PAGE_SQL[name], { value, before, limit: limit + 1 }),
+    );
+    return toPage(rows.map(toLedgerEntry), limit, toLedgerEntryView, (row) => row.id);
   }
 
   /**
@@ -136,7 +140,7 @@ export class LedgerService {
    * needs): a larger id cannot exist, and Postgres would refuse the parameter.
    */
   private fitsIdColumn(id: number): boolean {
-    return this.tx.dialect !== 'postgres' || id <= PG_INTEGER_MAX;
+    return this.runner.dialect !== 'postgres' || id <= PG_INTEGER_MAX;
   }
 }
 
