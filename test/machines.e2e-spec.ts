@@ -33,6 +33,7 @@ describe('machines: registry, inventory, refill, maintenance', () => {
         name: 'Lobby',
         location: 'Main St 1',
         status: 'in_service',
+        cash_status: 'ok',
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updated_at: res.body.created_at,
       });
@@ -63,11 +64,12 @@ describe('machines: registry, inventory, refill, maintenance', () => {
         machine_id: id,
         currency: 'USD',
         total: '112.50',
+        cash_status: 'ok',
         cassettes: [
-          { denomination: '50.00', kind: 'bill', count: 1, capacity: 10 },
-          { denomination: '20.00', kind: 'bill', count: 3, capacity: 10 },
-          { denomination: '1.00', kind: 'coin', count: 0, capacity: 50 },
-          { denomination: '0.25', kind: 'coin', count: 10, capacity: 100 },
+          { denomination: '50.00', kind: 'bill', count: 1, capacity: 10, low_threshold: null, low: false },
+          { denomination: '20.00', kind: 'bill', count: 3, capacity: 10, low_threshold: null, low: false },
+          { denomination: '1.00', kind: 'coin', count: 0, capacity: 50, low_threshold: null, low: false },
+          { denomination: '0.25', kind: 'coin', count: 10, capacity: 100, low_threshold: null, low: false },
         ],
       });
       await expect(t.http().get(`/machines/${id}/total`)).resolves.toMatchObject({
@@ -82,7 +84,7 @@ describe('machines: registry, inventory, refill, maintenance', () => {
     it('accepts denominations as numbers and normalises them', async () => {
       const id = await createMachine(t, [{ denomination: 20, kind: 'bill', count: 1, capacity: 5 } as unknown as CassetteSpec]);
       const inv = await t.http().get(`/machines/${id}/inventory`);
-      expect(inv.body.cassettes).toEqual([{ denomination: '20.00', kind: 'bill', count: 1, capacity: 5 }]);
+      expect(inv.body.cassettes).toEqual([{ denomination: '20.00', kind: 'bill', count: 1, capacity: 5, low_threshold: null, low: false }]);
     });
 
     it('refuses an existing machine id with 409 MACHINE_EXISTS and changes nothing', async () => {
@@ -245,8 +247,22 @@ describe('machines: registry, inventory, refill, maintenance', () => {
         });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ machine_id: id, currency: 'USD', total: '275.00', transaction_id: expect.any(Number) });
-      expect(res.body.cassettes).toContainEqual({ denomination: '20.00', kind: 'bill', count: 10, capacity: 10 });
-      expect(res.body.cassettes).toContainEqual({ denomination: '0.25', kind: 'coin', count: 100, capacity: 100 });
+      expect(res.body.cassettes).toContainEqual({
+        denomination: '20.00',
+        kind: 'bill',
+        count: 10,
+        capacity: 10,
+        low_threshold: null,
+        low: false,
+      });
+      expect(res.body.cassettes).toContainEqual({
+        denomination: '0.25',
+        kind: 'coin',
+        count: 100,
+        capacity: 100,
+        low_threshold: null,
+        low: false,
+      });
       const row = await t.http().get(`/transactions/${res.body.transaction_id}`);
       expect(row.body).toMatchObject({
         type: 'refill',

@@ -12,7 +12,7 @@ import { Machine, MachineStatus } from './machine.entity';
 // so the machine row is always taken first, as every path that locks
 // cassettes does.
 const LOCK_SELECT = `SELECT m.machine_id, m.name, m.location, m.status, m.created_at, m.updated_at,
-  c.denomination, c.kind, c.count, c.capacity, c.initial_count
+  c.denomination, c.kind, c.count, c.capacity, c.initial_count, c.low_threshold
   FROM machines m JOIN cassettes c ON c.machine_id = m.machine_id
   WHERE m.machine_id = :machine ORDER BY c.denomination DESC`;
 
@@ -43,6 +43,7 @@ export interface MachineCassetteRow {
   count: unknown;
   capacity: unknown;
   initial_count: unknown;
+  low_threshold: unknown;
 }
 
 export function toMachine(row: MachineCassetteRow): Machine {
@@ -64,5 +65,6 @@ export function toCassette(row: MachineCassetteRow): Cassette {
     count: Number(row.count),
     capacity: Number(row.capacity),
     initialCount: Number(row.initial_count),
+    lowThreshold: row.low_threshold === null ? null : Number(row.low_threshold),
   });
 }

@@ -16,6 +16,7 @@ export const CASH_KINDS = ['bill', 'coin'] as const;
 @Check('chk_cassettes_count', 'count >= 0 AND count <= capacity')
 @Check('chk_cassettes_capacity', 'capacity > 0')
 @Check('chk_cassettes_initial', 'initial_count >= 0 AND initial_count <= capacity')
+@Check('chk_cassettes_low_threshold', 'low_threshold IS NULL OR low_threshold >= 0')
 export class Cassette {
   @PrimaryColumn({ name: 'machine_id', type: 'varchar', length: 64 })
   machineId: string;
@@ -41,4 +42,8 @@ export class Cassette {
   /** What maintenance resets the cassette to: the count the machine was created with. */
   @Column({ name: 'initial_count', type: 'integer', transformer: intTransformer })
   initialCount: number;
+
+  /** At or below this count the cassette is low (API.md, "Low cash"); null: never low. */
+  @Column({ name: 'low_threshold', type: 'integer', nullable: true, transformer: intTransformer })
+  lowThreshold: number | null;
 }

@@ -8,18 +8,20 @@ import { Machine } from './machine.entity';
 import { MachinesService } from './machines.service';
 
 const CAPACITY = 2000;
-// API.md, "Demo data": total 7864.00.
-const DEMO_CASSETTES: Array<[string, CashKind, number]> = [
-  ['100.00', 'bill', 20],
-  ['50.00', 'bill', 40],
-  ['20.00', 'bill', 100],
-  ['10.00', 'bill', 100],
-  ['5.00', 'bill', 100],
-  ['1.00', 'coin', 200],
-  ['0.25', 'coin', 400],
-  ['0.10', 'coin', 400],
-  ['0.05', 'coin', 400],
-  ['0.01', 'coin', 400],
+// API.md, "Demo data": total 7864.00. The low thresholds (ours, not the
+// contract's) are a fifth to a quarter of the initial load: the demo starts
+// `ok` and turns `low` after a realistic run of withdrawals (README, "Low cash").
+const DEMO_CASSETTES: Array<[string, CashKind, number, number]> = [
+  ['100.00', 'bill', 20, 5],
+  ['50.00', 'bill', 40, 10],
+  ['20.00', 'bill', 100, 20],
+  ['10.00', 'bill', 100, 20],
+  ['5.00', 'bill', 100, 20],
+  ['1.00', 'coin', 200, 40],
+  ['0.25', 'coin', 400, 80],
+  ['0.10', 'coin', 400, 80],
+  ['0.05', 'coin', 400, 80],
+  ['0.01', 'coin', 400, 80],
 ];
 
 /** With SEED_DEMO_DATA, a database without machines gets the demo machine `atm-001`. */
@@ -42,11 +44,12 @@ export class DemoMachineSeeder implements OnApplicationBootstrap {
           machineId: 'atm-001',
           name: 'Demo ATM',
           location: 'Lobby',
-          cassettes: DEMO_CASSETTES.map(([value, kind, count]) => ({
+          cassettes: DEMO_CASSETTES.map(([value, kind, count, lowThreshold]) => ({
             denomination: parseConfigMoney(value, 'demo denomination'),
             kind,
             count,
             capacity: CAPACITY,
+            lowThreshold,
           })),
         });
         return true;

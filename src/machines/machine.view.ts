@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { formatMoney } from '../common/money';
+import { CASH_STATUSES, CashStatus, cashStatus, isLow } from './cash-status';
 import { Cassette, CASH_KINDS } from './cassette.entity';
 import type { CashKind, DispensedPiece } from './dispense-plan';
 import { Machine, MACHINE_STATUSES, MachineStatus } from './machine.entity';
@@ -9,6 +10,8 @@ export class MachineView {
   @ApiProperty({ type: String, nullable: true, example: 'Lobby ATM' }) name: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Main St 1' }) location: string | null;
   @ApiProperty({ enum: MACHINE_STATUSES }) status: MachineStatus;
+  /** `empty`: every bill cassette at 0; else `low`: a cassette at or below its low_threshold; else `ok`. */
+  @ApiProperty({ enum: CASH_STATUSES, example: 'ok' }) cash_status: CashStatus;
   @ApiProperty({ example: '2026-11-21T10:15:30.123Z' }) created_at: string;
   @ApiProperty({ example: '2026-11-21T10:15:30.123Z' }) updated_at: string;
 }
@@ -23,6 +26,10 @@ export class CassetteView {
   @ApiProperty({ enum: CASH_KINDS }) kind: CashKind;
   @ApiProperty({ example: 100 }) count: number;
   @ApiProperty({ example: 2000 }) capacity: number;
+  /** At or below this count the cassette is low; null: never low. */
+  @ApiProperty({ type: 'integer', nullable: true, example: 10 }) low_threshold: number | null;
+  /** count <= low_threshold. */
+  @ApiProperty({ example: false }) low: boolean;
 }
 
 export class InventoryView {
@@ -32,6 +39,7 @@ export class InventoryView {
   @ApiProperty({ type: [CassetteView] }) cassettes: CassetteView[];
   /** Sum of denomination × count. */
   @ApiProperty({ example: '7864.00' }) total: string;
+  @ApiProperty({ enum: CASH_STATUSES, example: 'ok' }) cash_status: CashStatus;
 }
 
 /** Inventory after a refill or maintenance reset, with the ledger row that recorded it. */
@@ -70,12 +78,13 @@ export class AtmDepositView {
   @ApiProperty({ example: '7924.00' }) inventory_total: string;
 }
 
-export function toMachineView(machine: Machine): MachineView {
+export function toMachineView(machine: Machine, status: CashStatus): MachineView {
   return {
     machine_id: machine.machineId,
     name: machine.name,
     location: machine.location,
     status: machine.status,
+    cash_status: status,
     created_at: machine.createdAt,
     updated_at: machine.updatedAt,
   };
@@ -90,8 +99,16 @@ export function toInventoryView(machineId: string, cassettes: readonly Cassette[
   return {
     machine_id: machineId,
     currency,
-    cassettes: sorted.map((c) => ({ denomination: formatMoney(c.denomination), kind: c.kind, count: c.count, capacity: c.capacity })),
+    cassettes: sorted.map((c) => ({
+      denomination: formatMoney(c.denomination),
+      kind: c.kind,
+      count: c.count,
+      capacity: c.capacity,
+      low_threshold: c.lowThreshold,
+      low: isLow(c),
+    })),
     total: formatMoney(totalOf(cassettes)),
+    cash_status: cashStatus(cassettes),
   };
 }
 

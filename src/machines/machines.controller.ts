@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { Page, PageQueryDto } from '../common/pagination';
+import { MachineListQueryDto } from './dto/machine-list-query.dto';
 import { MachineIdPipe } from '../common/path-params';
 import { LedgerPageView, LedgerEntryView } from '../ledger/ledger-entry.view';
 import { CreateMachineDto } from './dto/create-machine.dto';
@@ -30,11 +31,14 @@ export class MachinesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Page through machines, newest first' })
+  @ApiOperation({
+    summary: 'Page through machines, newest first',
+    description: '`cash_status=low|empty|ok` lists only the machines with exactly that cash status (which ones need cash).',
+  })
   @ApiOkResponse({ type: MachinePageView })
   @ApiProblems(400)
-  list(@Query() page: PageQueryDto): Promise<Page<MachineView>> {
-    return this.machines.list(page.limit ?? 50, page.cursor);
+  list(@Query() query: MachineListQueryDto): Promise<Page<MachineView>> {
+    return this.machines.list(query.limit ?? 50, query.cursor, query.cash_status);
   }
 
   @Get(':id')
@@ -47,10 +51,15 @@ export class MachinesController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change name, location or status (in_service / out_of_service)' })
+  @ApiOperation({
+    summary: "Change name, location, status (in_service / out_of_service) or cassettes' low_threshold",
+    description:
+      '`cassettes`: a non-empty list of `{ denomination, low_threshold }` (both required, nothing else; ' +
+      '`low_threshold: null` means never low). A denomination the machine has no cassette for is 422 `UNKNOWN_DENOMINATION`.',
+  })
   @MachineParam()
   @ApiOkResponse({ type: MachineView })
-  @ApiProblems(400, [404, ['MACHINE_NOT_FOUND']], 413, 415)
+  @ApiProblems(400, [404, ['MACHINE_NOT_FOUND']], 413, 415, [422, ['UNKNOWN_DENOMINATION']])
   update(@Param('id', MachineIdPipe) id: string, @Body() dto: UpdateMachineDto): Promise<MachineView> {
     return this.machines.update(id, dto);
   }

@@ -10,6 +10,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { LedgerService } from '../ledger/ledger.service';
 import { LedgerEntryView } from '../ledger/ledger-entry.view';
 import { CashInventoryService, machineNotFound } from './cash-inventory.service';
+import { CASH_STATUS_SQL, CashStatus, cashStatus } from './cash-status';
 import { Cassette } from './cassette.entity';
 import type { CashKind } from './dispense-plan';
 import { CreateMachineDto } from './dto/create-machine.dto';
@@ -21,7 +22,7 @@ export interface NewMachine {
   machineId: string;
   name?: string | null;
   location?: string | null;
-  cassettes: Array<{ denomination: bigint; kind: CashKind; count: number; capacity: number }>;
+  cassettes: Array<{ denomination: bigint; kind: CashKind; count: number; capacity: number; lowThreshold: number | null }>;
 }
 
 /** Creating, listing, reading and changing machines, and reading their cash. */
@@ -39,10 +40,16 @@ export class MachinesService {
       machineId: dto.machine_id,
       name: dto.name,
       location: dto.location,
-      cassettes: dto.cassettes.map((c) => ({ ...c, denomination: toMinorUnits(c.denomination) })),
+      cassettes: dto.cassettes.map((c) => ({
+        denomination: toMinorUnits(c.denomination),
+        kind: c.kind,
+        count: c.count,
+        capacity: c.capacity,
+        lowThreshold: c.low_threshold ?? null,
+      })),
     };
     try {
-      return toMachineView(await this.runner.run((em) => this.insert(em, spec)));
+      return toMachineView(await this.runner.run((em) => this.insert(em, spec)), cashStatus(spec.cassettes));
     } catch (error) {
       // Two requests racing for the same id: the loser's insert fails.
       if (isUniqueViolation(error)) throw machineExists(spec.machineId);
@@ -78,36 +85,55 @@ export class MachinesService {
   }
 
   /** Newest first (API.md, "Pagination"), keyset on (created_at, machine_id): stable under concurrent inserts. */
-  async list(limit: number, cursor?: string): Promise<Page<MachineView>> {
+  /** `status`: only the machines whose cash status is exactly that, filtered in the database so pages stay full. */
+  async list(limit: number, cursor?: string, status?: CashStatus): Promise<Page<MachineView>> {
     const after = decodeMachineCursor(cursor);
-    const rows = await this.runner.read((em) => {
+    const rows = await this.runner.read(async (em) => {
       const query = em
         .createQueryBuilder(Machine, 'm')
+        .addSelect(CASH_STATUS_SQL, 'cash_status')
         .orderBy('m.created_at', 'DESC')
         .addOrderBy('m.machine_id', 'DESC')
         .limit(limit + 1);
-      if (after) query.where('(m.created_at < :createdAt OR (m.created_at = :createdAt AND m.machine_id < :machineId))', after);
-      return query.getMany();
+      if (after) query.andWhere('(m.created_at < :createdAt OR (m.created_at = :createdAt AND m.machine_id < :machineId))', after);
+      if (status) query.andWhere(`${CASH_STATUS_SQL} = :cashStatus`, { cashStatus: status });
+      const { entities, raw } = await query.getRawAndEntities<{ m_machine_id: string; cash_status: CashStatus }>();
+      const statuses = new Map(raw.map((row) => [row.m_machine_id, row.cash_status]));
+      return entities.map((machine) => ({ machine, status: statuses.get(machine.machineId) as CashStatus }));
     });
-    return toPage(rows, limit, toMachineView, (row) => `${row.createdAt}|${row.machineId}`);
+    return toPage(
+      rows,
+      limit,
+      (row) => toMachineView(row.machine, row.status),
+      ({ machine }) => `${machine.createdAt}|${machine.machineId}`,
+    );
   }
 
   async get(machineId: string): Promise<MachineView> {
-    return toMachineView(await this.find(machineId));
+    const { machine, cassettes } = await this.cash.read(machineId);
+    return toMachineView(machine, cashStatus(cassettes));
   }
 
+  /** Locks the machine and its cassettes (the global lock order), so a threshold never races a count change. */
   update(machineId: string, dto: UpdateMachineDto): Promise<MachineView> {
     return this.runner.run(async (em) => {
-      const machine = await this.runner
-        .forUpdate(em.createQueryBuilder(Machine, 'm').where('m.machine_id = :machineId', { machineId }))
-        .getOne();
-      if (!machine) throw machineNotFound(machineId);
+      const { machine, cassettes } = await this.cash.lock(em, machineId);
+      const thresholds = (dto.cassettes ?? []).map((line) => ({ cassette: findCassette(cassettes, line.denomination), line }));
+      for (const { cassette, line } of thresholds) {
+        cassette.lowThreshold = line.low_threshold;
+        await em
+          .createQueryBuilder()
+          .update(Cassette)
+          .set({ lowThreshold: line.low_threshold })
+          .where('machine_id = :machineId AND denomination = :denomination', { machineId, denomination: String(cassette.denomination) })
+          .execute();
+      }
       const changes: Partial<Machine> = { updatedAt: nowIso() };
       if (dto.name !== undefined) changes.name = dto.name;
       if (dto.location !== undefined) changes.location = dto.location;
       if (dto.status !== undefined) changes.status = dto.status;
       await em.update(Machine, { machineId }, changes);
-      return toMachineView(Object.assign(machine, changes));
+      return toMachineView(Object.assign(machine, changes), cashStatus(cassettes));
     });
   }
 
@@ -135,6 +161,14 @@ export class MachinesService {
   private async cassettesOf(machineId: string): Promise<Cassette[]> {
     return (await this.cash.read(machineId)).cassettes;
   }
+}
+
+/** The cassette a request line names; UNKNOWN_DENOMINATION (422) as for a refill. */
+function findCassette(cassettes: Cassette[], denomination: string | number): Cassette {
+  const minor = toMinorUnits(denomination);
+  const cassette = cassettes.find((c) => c.denomination === minor);
+  if (!cassette) throw new DomainError('UNKNOWN_DENOMINATION', `The machine has no cassette for ${formatMoney(minor)}`);
+  return cassette;
 }
 
 function machineExists(machineId: string): DomainError {

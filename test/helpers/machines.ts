@@ -1,6 +1,6 @@
 import { param, TestApp } from './test-app';
 
-export type CassetteSpec = { denomination: string; kind: 'bill' | 'coin'; count: number; capacity: number };
+export type CassetteSpec = { denomination: string; kind: 'bill' | 'coin'; count: number; capacity: number; low_threshold?: number | null };
 
 let counter = 0;
 /** A machine id no other spec or test uses. */

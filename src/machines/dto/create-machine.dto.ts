@@ -12,6 +12,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { MACHINE_ID_PATTERN } from '../../common/path-params';
@@ -50,6 +51,14 @@ export class CassetteSpecDto {
   @Min(1)
   @Max(MAX_PIECES)
   capacity: number;
+
+  /** At or below this count the cassette is low (cash_status `low`); absent or null: never low. */
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_PIECES, example: 10 })
+  @ValidateIf((dto: CassetteSpecDto) => dto.low_threshold !== undefined && dto.low_threshold !== null)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PIECES)
+  low_threshold?: number | null;
 }
 
 export class CreateMachineDto {

@@ -1,7 +1,37 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 import { MACHINE_STATUSES, MachineStatus } from '../machine.entity';
+import { DENOMINATION_SCHEMA, DistinctDenominations, IsDenomination, MAX_CASH_LINES, MAX_PIECES } from './cash-validation';
+
+/** A cassette's new low level: both fields required, nothing else allowed. */
+export class CassetteThresholdDto {
+  @ApiProperty(DENOMINATION_SCHEMA)
+  @IsDenomination()
+  denomination: string | number;
+
+  /** null: never low. */
+  @ApiProperty({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_PIECES, example: 10 })
+  @ValidateIf((dto: CassetteThresholdDto) => dto.low_threshold !== null)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PIECES)
+  low_threshold: number | null;
+}
 
 export class UpdateMachineDto {
   /** null clears it. */
@@ -25,4 +55,15 @@ export class UpdateMachineDto {
   @ValidateIf((dto: UpdateMachineDto) => dto.status !== undefined)
   @IsIn(MACHINE_STATUSES)
   status?: MachineStatus;
+
+  /** New low_threshold per named cassette; a denomination the machine has no cassette for is 422 UNKNOWN_DENOMINATION. */
+  @ApiPropertyOptional({ type: [CassetteThresholdDto], minItems: 1, maxItems: MAX_CASH_LINES })
+  @ValidateIf((dto: UpdateMachineDto) => dto.cassettes !== undefined)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CASH_LINES)
+  @DistinctDenominations()
+  @ValidateNested({ each: true })
+  @Type(() => CassetteThresholdDto)
+  cassettes?: CassetteThresholdDto[];
 }
