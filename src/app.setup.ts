@@ -14,6 +14,8 @@ import {
 } from './common/http-body';
 import { enterRequestContext } from './common/request-context';
 import { AppConfig } from './config/app-config';
+import { applyOpenApiConventions } from './common/openapi-conventions';
+import { nameOperations } from './common/openapi-operations';
 import { documentIdempotency } from './idempotency/idempotency.openapi';
 import { documentRateLimit } from './rate-limit/rate-limit.openapi';
 
@@ -62,8 +64,10 @@ function setupOpenApi(app: NestExpressApplication): void {
         '`application/problem+json` with a stable `code`. Every POST accepts `Idempotency-Key`. Every answer ' +
         'carries `X-Request-Id` and `Cache-Control: no-store`.',
     )
-    .setVersion('1')
+    .setVersion('1.2')
+    .addServer('/')
     .build();
-  const document = documentRateLimit(documentIdempotency(SwaggerModule.createDocument(app, config)));
+  const generated = SwaggerModule.createDocument(app, config);
+  const document = nameOperations(applyOpenApiConventions(documentRateLimit(documentIdempotency(generated))));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

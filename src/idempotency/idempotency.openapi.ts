@@ -1,5 +1,6 @@
 import type { OpenAPIObject, OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger';
-import { problemContent } from '../common/api-problems.decorator';
+import { addProblemExample, problemContent } from '../common/api-problems.decorator';
+import { ProblemCode } from '../common/problems';
 import { IDEMPOTENCY_KEY_HEADER, MAX_KEY_LENGTH } from './idempotency-key';
 
 const KEY_PARAMETER: ParameterObject = {
@@ -11,8 +12,11 @@ const KEY_PARAMETER: ParameterObject = {
     'A retry with the same key, method, path and body gets the stored response (same status and body) with ' +
     '`Idempotent-Replayed: true` and is not applied again; stored are 2xx and 404/409/422 refusals, not 400/413/415/5xx. ' +
     'The same key with a different request is 422 IDEMPOTENCY_KEY_REUSED. Keys are kept IDEMPOTENCY_TTL_SECONDS ' +
-    '(default 86400) per client. Sent twice, empty, too long or not visible ASCII: 400 VALIDATION_FAILED.',
-  schema: { type: 'string', minLength: 1, example: 'c0a8e2f4-6b1d-4c1e-9f3a-2b7d8e9f0a1b' },
+    '(default 86400) per client. Sent twice, empty, too long or not visible ASCII: 400 VALIDATION_FAILED. ' +
+    'Use a fresh random value (a UUID) per operation; no example is given, because a fixed key shared by ' +
+    "everyone trying the API would replay or refuse each other's requests.",
+  // No `example`: Swagger UI would pre-fill it in every Try-it-out.
+  schema: { type: 'string', minLength: 1, pattern: '^[\\x21-\\x7E]+$' },
 };
 
 const REPLAYED_HEADER = {
@@ -20,7 +24,7 @@ const REPLAYED_HEADER = {
   schema: { type: 'string', enum: ['true'] },
 };
 
-const ADDED_CODES: Record<string, { code: string; note: string; headers?: ResponseObject['headers'] }> = {
+const ADDED_CODES: Record<string, { code: ProblemCode; note: string; headers?: ResponseObject['headers'] }> = {
   '409': {
     code: 'IDEMPOTENCY_IN_PROGRESS',
     note: 'a request with the same Idempotency-Key is still running; retry after Retry-After',
@@ -53,11 +57,12 @@ function documentOperation(operation: OperationObject): void {
     const existing = operation.responses[status] as ResponseObject | undefined;
     const response: ResponseObject = existing ?? {
       description: 'Problem details; code:',
-      content: problemContent(),
+      content: problemContent([]),
     };
     if (response.description.includes(added.code)) continue;
     const separator = response.description.endsWith(':') ? ' ' : ', ';
     response.description = `${response.description}${separator}${added.code} (${added.note})`;
+    addProblemExample(response.content as Parameters<typeof addProblemExample>[0], added.code);
     if (added.headers) response.headers = { ...response.headers, ...added.headers };
     operation.responses[status] = response;
   }

@@ -8,7 +8,7 @@ const RATE_LIMITED: ResponseObject = {
     'Problem details; code: RATE_LIMITED — more than RATE_LIMIT_PER_MINUTE requests from this client in a minute ' +
     '(only when the deployment sets a limit; off by default). Nothing was applied, nothing is stored under an Idempotency-Key.',
   headers: { 'Retry-After': { description: 'Seconds until this client may send again', schema: { type: 'integer' } } },
-  content: problemContent(),
+  content: problemContent(['RATE_LIMITED']),
 };
 
 /** Documents the optional rate limit's 429 on every operation but the health probes (which it never limits). */

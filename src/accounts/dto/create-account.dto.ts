@@ -5,7 +5,7 @@ import { IsMoney, IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validatio
 
 export class CreateAccountDto {
   /** Generated (10 digits) when absent. */
-  @ApiPropertyOptional({ example: '1001', pattern: ACCOUNT_NUMBER_PATTERN.source })
+  @ApiPropertyOptional({ example: '2001', pattern: ACCOUNT_NUMBER_PATTERN.source })
   @IsOptional()
   @IsString()
   @Matches(ACCOUNT_NUMBER_PATTERN, { message: 'account_number must be 1–34 characters of [A-Za-z0-9_-]' })
