@@ -1,5 +1,5 @@
 // Once per run: render the figures the scenarios left into LAST-RUN.md (the
-// lead copies them into the README "Reliability" section) and print them.
+// lead copies them into docs/reliability.md) and print them.
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
