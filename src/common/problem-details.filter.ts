@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../database/database-errors';
+import { loggableError, logDatabaseUnavailable } from '../database/unavailable-log';
 import { DomainError } from './domain-error';
 import { PROBLEM_CONTENT_TYPE, problemBody, ProblemBody, ProblemCode } from './problems';
 
@@ -111,8 +112,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return;
     }
     const problem = toProblem(exception);
-    if (problem.body.status >= 500) {
-      this.logger.error({ err: exception, code: problem.body.code }, `${req.method} ${req.originalUrl} failed`);
+    if (problem.body.code === 'SERVICE_UNAVAILABLE' && isDatabaseUnavailable(exception)) logDatabaseUnavailable(exception);
+    else if (problem.body.status >= 500) {
+      // Never the error object itself: TypeORM's carries the SQL and its bound parameters.
+      this.logger.error({ err: loggableError(exception), code: problem.body.code }, `${req.method} ${req.originalUrl} failed`);
     }
     if (res.headersSent) return;
     sendProblem(req, res, problem);

@@ -4,6 +4,18 @@ import type Database from 'better-sqlite3';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from '../../migrations/migrations';
+import { GuardedPgClient } from './pg-client-guard';
+
+/** pg gives up on a statement after this long: the request gets 503. */
+export const PG_QUERY_TIMEOUT_MS = 15_000;
+/**
+ * Postgres cancels a statement, and ends a session idle inside a transaction,
+ * before the client gives up on it: a request answered 503 for a timeout has
+ * then been rolled back by the server too, not committed later. (A frozen
+ * backend is terminated instead: see GuardedPgClient.) Migrations run under
+ * the same limit: one that needs longer says `SET LOCAL statement_timeout = 0`.
+ */
+export const PG_STATEMENT_TIMEOUT_MS = 12_000;
 
 /**
  * Connection options for both drivers, shared by the app and the migration
@@ -28,11 +40,14 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
         // Fail fast instead of hanging when the database is unreachable:
         // requests get 503 and the health probe turns red within seconds.
         connectionTimeoutMillis: config.dbAcquireTimeoutMs,
-        query_timeout: 15000,
+        query_timeout: PG_QUERY_TIMEOUT_MS,
+        statement_timeout: PG_STATEMENT_TIMEOUT_MS,
         keepAlive: true,
         // A session whose client vanished (host down, partition) must not
         // hold row locks until TCP keepalive notices: Postgres ends it.
-        idle_in_transaction_session_timeout: 30000,
+        idle_in_transaction_session_timeout: PG_STATEMENT_TIMEOUT_MS,
+        // Every pooled connection listens for 'error' and ends a backend it gave up on.
+        Client: GuardedPgClient,
       },
     };
   }

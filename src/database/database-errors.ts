@@ -54,11 +54,12 @@ const UNAVAILABLE_CODES = new Set([
   '53300',
   '57014',
   '3D000',
-  'SQLITE_BUSY',
   'SQLITE_LOCKED',
-  'SQLITE_IOERR',
   'SQLITE_FULL',
 ]);
+// SQLite's extended codes (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED, …) by family:
+// a busy, read-only, unopenable or failing file is the deployment's fault, never the request's.
+const UNAVAILABLE_PREFIXES = ['08', 'SQLITE_BUSY', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN'];
 const UNAVAILABLE_MESSAGES = [
   /connection terminated/i,
   /timeout exceeded when trying to connect/i,
@@ -68,12 +69,15 @@ const UNAVAILABLE_MESSAGES = [
   /connection is not established/i,
   /query read timeout/i,
   /database is locked/i,
+  /terminating connection/i,
+  /client was closed and is not queryable/i,
+  /client has encountered a connection error/i,
 ];
 
 /** The database is unreachable or overloaded: answer 503, a retry may succeed. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = codeOf(error);
-  if (code && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('SQLITE_BUSY'))) return true;
+  if (code && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_PREFIXES.some((prefix) => code.startsWith(prefix)))) return true;
   const message = messageOf(error) || messageOf((error as ErrorLike | undefined)?.driverError);
   return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
 }
