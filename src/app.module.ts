@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { StrictQueryInterceptor } from './common/strict-query.interceptor';
 import { createValidationPipe } from './common/validation';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -27,6 +28,8 @@ import { LedgerModule } from './ledger/ledger.module';
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    // Here, not in a feature module: AppModule's providers apply first, so this runs before the idempotency interceptor.
+    { provide: APP_INTERCEPTOR, useClass: StrictQueryInterceptor },
   ],
 })
 export class AppModule {}

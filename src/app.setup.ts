@@ -12,6 +12,8 @@ import {
   responseBasics,
   rejectHostileBody,
 } from './common/http-body';
+import { applyHttpLimits } from './common/http-limits';
+import { answerWrongMethods } from './common/method-not-allowed';
 import { enterRequestContext } from './common/request-context';
 import { AppConfig } from './config/app-config';
 import { applyOpenApiConventions } from './common/openapi-conventions';
@@ -36,9 +38,12 @@ export function configureApp(app: NestExpressApplication): void {
   // No ETag: nothing here may be cached (see responseBasics), and computing one
   // turns every body into a Buffer hashed per response — ~14 % of bare Express's CPU.
   app.set('etag', false);
+  applyHttpLimits(app.getHttpServer(), config.http);
   app.use(responseBasics);
+  // Authentication (401) and CORS preflights belong above this line: everything below reads the request.
   app.use(requireJsonBody);
   app.use(parseJsonBody);
+  app.use(answerWrongMethods(app));
   app.use(rejectHostileBody);
   app.use(enterRequestContext);
   app.use(bodyErrorHandler(new NestLogger('HTTP')));

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
+import { MovesMoney } from '../common/money-movement.decorator';
 import { Page, PageQueryDto } from '../common/pagination';
 import { AccountNumberPipe } from '../common/path-params';
 import { LedgerPageView, LedgerEntryView } from '../ledger/ledger-entry.view';
@@ -53,6 +54,7 @@ export class AccountsController {
   }
 
   @Post(':n/deposit')
+  @MovesMoney()
   @HttpCode(200)
   @ApiOperation({ summary: 'Teller deposit' })
   @AccountParam()
@@ -63,6 +65,7 @@ export class AccountsController {
   }
 
   @Post(':n/withdraw')
+  @MovesMoney()
   @HttpCode(200)
   @ApiOperation({ summary: 'Teller withdrawal (overdraft and daily limit apply)' })
   @AccountParam()

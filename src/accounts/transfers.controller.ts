@@ -1,6 +1,7 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
+import { MovesMoney } from '../common/money-movement.decorator';
 import { TransferView } from './account.view';
 import { TransferDto } from './dto/transfer.dto';
 import { TransfersService } from './transfers.service';
@@ -11,6 +12,7 @@ export class TransfersController {
   constructor(private readonly transfers: TransfersService) {}
 
   @Post()
+  @MovesMoney()
   @ApiOperation({ summary: 'Move money between two accounts, atomically' })
   @ApiCreatedResponse({ type: TransferView })
   @ApiProblems(400, [404, ['ACCOUNT_NOT_FOUND']], [409, ['ACCOUNT_NOT_ACTIVE']], 413, 415, [422, ['SAME_ACCOUNT', 'INSUFFICIENT_FUNDS']])

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DomainError } from './domain-error';
+import { parseStrictJson } from './strict-json';
 import { sendProblem, toProblem } from './problem-details.filter';
 import { PROBLEM_CONTENT_TYPE, problemBody } from './problems';
 
@@ -37,7 +38,32 @@ export const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export const parseJsonBody: RequestHandler = express.json({ limit: MAX_BODY_BYTES, type: JSON_TYPES, strict: true });
+const readJsonBytes = express.raw({ limit: MAX_BODY_BYTES, type: JSON_TYPES });
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
+
+/**
+ * Reads a JSON body (16 KiB, gzip/deflate/br inflated) and parses it
+ * strictly (common/strict-json.ts). A charset other than UTF-8 is 415: the
+ * contract's JSON is UTF-8, and a body read as anything else was garbage.
+ */
+export const parseJsonBody: RequestHandler = (req, res, next) => {
+  const charset = CHARSET.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && req.is(JSON_TYPES)) {
+    next(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON in UTF-8'));
+    return;
+  }
+  readJsonBytes(req, res, (error?: unknown) => {
+    if (error) return next(error);
+    if (Buffer.isBuffer(req.body)) {
+      try {
+        req.body = req.body.length === 0 ? {} : parseStrictJson(req.body);
+      } catch (parseError) {
+        return next(parseError);
+      }
+    }
+    next();
+  });
+};
 
 const POLLUTING_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -86,19 +112,17 @@ export function bodyErrorHandler(logger: Logger) {
   };
 }
 
-// Node's own answers for the parse errors that are not the request's shape.
-const NODE_CLIENT_ERRORS: Record<string, string> = {
-  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n',
-  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
-};
+// Node's answer to a request it gave up waiting for (HTTP_REQUEST_TIMEOUT_MS).
+const REQUEST_TIMEOUT_ANSWER = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
 
 /**
  * Requests Node's HTTP parser refuses (a raw non-ASCII byte in the path, a
- * broken request line or header) never reach Express, and Node answers a bare
- * `400 Bad Request`: answer problem+json like every other refusal (found by
- * the reliability fuzzer). Registering the listener replaces Node's default,
- * so its other answers, and its care not to write into a response already
- * under way on a keep-alive socket, are kept here.
+ * broken request line or header, headers over Node's 16 KiB) never reach
+ * Express, and Node answers a bare `400 Bad Request` or `431`: answer
+ * problem+json with a request id like every other refusal (found by the
+ * reliability fuzzer). Registering the listener replaces Node's default, so
+ * its other answers, and its care not to write into a response already under
+ * way on a keep-alive socket, are kept here.
  */
 export function answerUnparsableRequests(server: Server): void {
   type ClientSocket = Duplex & { _httpMessage?: { headersSent?: boolean } | null };
@@ -109,17 +133,20 @@ export function answerUnparsableRequests(server: Server): void {
 }
 
 function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): string {
-  const known = NODE_CLIENT_ERRORS[error.code ?? ''];
-  if (known) return known;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return REQUEST_TIMEOUT_ANSWER;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const body = JSON.stringify(
-    problemBody('VALIDATION_FAILED', 'The request line or headers are not valid HTTP/1.1', [
-      { field: 'request', message: 'is not valid HTTP/1.1' },
-    ]),
+    tooLarge
+      ? problemBody('HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts')
+      : problemBody('VALIDATION_FAILED', 'The request line or headers are not valid HTTP/1.1', [
+          { field: 'request', message: 'is not valid HTTP/1.1' },
+        ]),
   );
   // An answer to HEAD has no body, even this one.
   const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
   return (
-    `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `HTTP/1.1 ${status}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
     `X-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${head ? '' : body}`
   );
 }

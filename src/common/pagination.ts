@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { validationError } from './domain-error';
 
@@ -7,7 +7,8 @@ import { validationError } from './domain-error';
 export class PageQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50, description: 'Page size' })
   @IsOptional()
-  @Type(() => Number)
+  // Plain decimal digits only: Number() would also read `1e1`, `0x10` and ` 16`.
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(200)

@@ -13,7 +13,7 @@ const DETAILS: Record<ProblemCode, string> = {
   MACHINE_NOT_FOUND: 'No machine atm-042',
   TRANSACTION_NOT_FOUND: 'No transaction 4242',
   NOT_FOUND: 'Cannot GET /acounts',
-  METHOD_NOT_ALLOWED: 'DELETE is not allowed on /accounts/1001',
+  METHOD_NOT_ALLOWED: 'DELETE is not allowed on this path; allowed: GET, HEAD, PATCH',
   ACCOUNT_EXISTS: 'Account 1001 already exists',
   MACHINE_EXISTS: 'Machine atm-001 already exists',
   ACCOUNT_NOT_ACTIVE: 'Account 1001 is frozen',
@@ -32,6 +32,7 @@ const DETAILS: Record<ProblemCode, string> = {
   SAME_ACCOUNT: 'from_account and to_account must differ',
   IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used for a different request',
   RATE_LIMITED: 'ThrottlerException: Too Many Requests',
+  HEADERS_TOO_LARGE: 'The request headers are larger than the server accepts',
   INTERNAL_ERROR: 'An unexpected error occurred',
   SERVICE_UNAVAILABLE: 'The database is unreachable; retry later',
 };

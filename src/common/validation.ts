@@ -48,6 +48,35 @@ export function IsPlainText(validation?: ValidationOptions): PropertyDecorator {
     });
 }
 
+/** Unicode code points: how Postgres' varchar(n) and SQLite's length() count (UTF-16 units and class-validator's Length do not). */
+export function codePointLength(value: string): number {
+  let count = 0;
+  for (const _ of value) count += 1;
+  return count;
+}
+
+/**
+ * Free text (names, locations, references, reasons): `min`–`max` Unicode code
+ * points — exactly what the column holds on both databases, so a value that
+ * passes always fits (class-validator's Length skips U+FE0E/U+FE0F, and text
+ * it let through failed on Postgres: a 500) — and no control characters.
+ */
+export function IsText(min: number, max: number, validation?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    IsPlainText(validation)(target, propertyName);
+    registerDecorator({
+      name: 'isText',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: validation,
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || (codePointLength(value) >= min && codePointLength(value) <= max),
+        defaultMessage: () => `$property must be ${min}–${max} characters (Unicode code points)`,
+      },
+    });
+  };
+}
+
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const path = !parent ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
@@ -56,9 +85,21 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
+/**
+ * ValidationPipe, minus its conversion of single path and query parameters:
+ * with `transform` on it turns `"1e3"` into 1000 and `"0x10"` into 16 for a
+ * `number` parameter before the parameter's own pipe (TransactionIdPipe) sees
+ * it, so `/transactions/1e3` read row 1000. The parameter pipes parse strictly.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  protected transformPrimitive(value: unknown): unknown {
+    return value;
+  }
+}
+
 /** Whitelist + forbid unknown fields; failures become 400 VALIDATION_FAILED with `errors`. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,

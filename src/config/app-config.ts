@@ -5,6 +5,15 @@ import { EnvironmentVariables, validateEnv } from './env.validation';
 
 export type DbType = 'sqlite' | 'postgres';
 
+/** Node HTTP server limits (HTTP_* variables). */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** 0: no cap. */
+  maxConnections: number;
+}
+
 /** Typed, parsed configuration: money in minor units, flags as booleans. */
 @Injectable()
 export class AppConfig {
@@ -34,6 +43,8 @@ export class AppConfig {
   readonly logLevel: string;
   readonly logPretty: boolean;
   readonly shutdownTimeoutMs: number;
+  readonly requireIdempotencyKey: boolean;
+  readonly http: HttpLimits;
 
   constructor(config: ConfigService) {
     const env = (name: keyof EnvironmentVariables) => config.get(name);
@@ -61,6 +72,14 @@ export class AppConfig {
     this.logLevel = env('LOG_LEVEL');
     this.logPretty = env('LOG_PRETTY');
     this.shutdownTimeoutMs = env('SHUTDOWN_TIMEOUT_MS');
+    this.requireIdempotencyKey = env('REQUIRE_IDEMPOTENCY_KEY');
+    this.http = {
+      headersTimeoutMs: env('HTTP_HEADERS_TIMEOUT_MS'),
+      // Node requires requestTimeout >= headersTimeout.
+      requestTimeoutMs: Math.max(env('HTTP_REQUEST_TIMEOUT_MS'), env('HTTP_HEADERS_TIMEOUT_MS')),
+      keepAliveTimeoutMs: env('HTTP_KEEP_ALIVE_TIMEOUT_MS'),
+      maxConnections: env('HTTP_MAX_CONNECTIONS'),
+    };
   }
 
   /** For code outside Nest (the migration CLI, tests): validate variables the same way. */

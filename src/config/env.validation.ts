@@ -114,6 +114,39 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(600000)
   SHUTDOWN_TIMEOUT_MS = 10000;
+
+  /** true: a money-moving POST without an Idempotency-Key is 400 (its outcome could otherwise be unknown). */
+  @Transform(toBool)
+  @IsBoolean()
+  REQUIRE_IDEMPOTENCY_KEY = false;
+
+  /** Longest time a client may take to send the request headers (slow-header attacks). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  HTTP_HEADERS_TIMEOUT_MS = 10000;
+
+  /** Longest time a client may take to send a whole request, body included (slow bodies). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  HTTP_REQUEST_TIMEOUT_MS = 30000;
+
+  /** How long an idle keep-alive connection stays open (above a load balancer's idle timeout when behind one). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5000;
+
+  /** Open connections accepted at once; more are closed on arrival (0: no cap). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  HTTP_MAX_CONNECTIONS = 1024;
 }
 
 /** ConfigModule's `validate`: a bad value stops the boot with a message naming the variable. */

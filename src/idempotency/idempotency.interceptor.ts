@@ -2,15 +2,16 @@ import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor 
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { from, lastValueFrom, Observable } from 'rxjs';
+import { from, lastValueFrom, Observable, throwError } from 'rxjs';
 import { nowIso } from '../common/clock';
-import { DomainError } from '../common/domain-error';
+import { DomainError, validationError } from '../common/domain-error';
+import { MONEY_MOVEMENT } from '../common/money-movement.decorator';
 import { toProblem, VerbatimResponse } from '../common/problem-details.filter';
 import { PROBLEM_CONTENT_TYPE } from '../common/problems';
 import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
-import { parseIdempotencyKey, requestFingerprint } from './idempotency-key';
+import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey, requestFingerprint } from './idempotency-key';
 import { IdempotencyStore, KeyedRequest, StoredKey, StoredResponse } from './idempotency.store';
 
 /** Refusals a retry must see again: the request ran and a business rule said no. */
@@ -54,7 +55,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<Request>();
     // req.headers is parsed already; headersDistinct (which tells a repeated
     // header apart) is built for every header on first use: only for keyed requests.
-    if (req.method !== 'POST' || req.headers['idempotency-key'] === undefined) return next.handle();
+    if (req.method !== 'POST') return next.handle();
+    if (req.headers['idempotency-key'] === undefined) {
+      if (this.config.requireIdempotencyKey && this.reflector.get<boolean>(MONEY_MOVEMENT, context.getHandler())) {
+        // Without a key a 503 or a lost connection leaves the outcome unknown; the deployment wants it known.
+        return throwError(() => validationError(IDEMPOTENCY_KEY_HEADER, 'is required on money-moving requests'));
+      }
+      return next.handle();
+    }
     const key = parseIdempotencyKey(req.headersDistinct['idempotency-key']);
     if (key === undefined) return next.handle();
     const request: KeyedRequest = { scope: scopeOf(req), key, fingerprint: requestFingerprint(req.method, req.originalUrl, req.body) };

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
+import { MovesMoney } from '../common/money-movement.decorator';
 import { MachineIdPipe } from '../common/path-params';
 import { AtmService } from './atm.service';
 import { CashInventoryService } from './cash-inventory.service';
@@ -46,6 +47,7 @@ export class MachineCashController {
   }
 
   @Post(':id/withdrawals')
+  @MovesMoney()
   @ApiOperation({
     summary: 'ATM withdrawal: debit the account and dispense the fewest pieces',
     description:
@@ -63,6 +65,7 @@ export class MachineCashController {
   }
 
   @Post(':id/deposits')
+  @MovesMoney()
   @ApiOperation({
     summary: 'ATM cash deposit: credit the account with the sum of the pieces',
     description: 'amount = Σ denomination × count, at most MAX_TRANSACTION_AMOUNT (400). One transaction, one `atm_deposit` ledger row.',

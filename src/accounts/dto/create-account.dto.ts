@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
 import { ACCOUNT_NUMBER_PATTERN } from '../../common/path-params';
-import { IsMoney, IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
+import { IsMoney, IsText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 
 export class CreateAccountDto {
   /** Generated (10 digits) when absent. */
@@ -14,8 +14,7 @@ export class CreateAccountDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada Lovelace', maxLength: 200, pattern: PLAIN_TEXT_PATTERN })
   @IsOptional()
   @IsString()
-  @Length(1, 200)
-  @IsPlainText()
+  @IsText(1, 200)
   holder_name?: string | null;
 
   // ValidateIf, not IsOptional: IsOptional lets null through, and null is no amount.

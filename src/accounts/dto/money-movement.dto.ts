@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import { IsMoney, IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
+import { IsMoney, IsText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 
 /** Body of a teller deposit or withdrawal. */
 export class MoneyMovementDto {
@@ -18,7 +18,6 @@ export class MoneyMovementDto {
   @ApiPropertyOptional({ maxLength: 140, pattern: PLAIN_TEXT_PATTERN, example: 'counter 3' })
   @IsOptional()
   @IsString()
-  @Length(1, 140)
-  @IsPlainText()
+  @IsText(1, 140)
   reference?: string;
 }

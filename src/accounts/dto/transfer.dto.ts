@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { ACCOUNT_NUMBER_PATTERN } from '../../common/path-params';
-import { IsMoney, IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
+import { IsMoney, IsText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 
 export class TransferDto {
   @ApiProperty({ example: '1001', pattern: ACCOUNT_NUMBER_PATTERN.source })
@@ -26,7 +26,6 @@ export class TransferDto {
   @ApiPropertyOptional({ maxLength: 140, pattern: PLAIN_TEXT_PATTERN })
   @IsOptional()
   @IsString()
-  @Length(1, 140)
-  @IsPlainText()
+  @IsText(1, 140)
   reference?: string;
 }

@@ -1,14 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
-import { IsMoney, IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
+import { IsIn, IsOptional, IsString, ValidateIf } from 'class-validator';
+import { IsMoney, IsText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 import { ACCOUNT_STATUSES, AccountStatus } from '../account.entity';
 
 export class UpdateAccountDto {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, pattern: PLAIN_TEXT_PATTERN })
   @IsOptional()
   @IsString()
-  @Length(1, 200)
-  @IsPlainText()
+  @IsText(1, 200)
   holder_name?: string | null;
 
   /** Closing needs a zero balance; a closed account takes no status change. */

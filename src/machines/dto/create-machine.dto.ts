@@ -8,7 +8,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
@@ -16,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MACHINE_ID_PATTERN } from '../../common/path-params';
-import { IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
+import { IsText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 import { CASH_KINDS } from '../cassette.entity';
 import type { CashKind } from '../dispense-plan';
 import {
@@ -70,15 +69,13 @@ export class CreateMachineDto {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, pattern: PLAIN_TEXT_PATTERN, example: 'Lobby ATM' })
   @IsOptional()
   @IsString()
-  @Length(1, 200)
-  @IsPlainText()
+  @IsText(1, 200)
   name?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, pattern: PLAIN_TEXT_PATTERN, example: 'Main St 1' })
   @IsOptional()
   @IsString()
-  @Length(1, 200)
-  @IsPlainText()
+  @IsText(1, 200)
   location?: string | null;
 
   /** One cassette per denomination, 1–20 of them. */

@@ -8,13 +8,12 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Length,
   Max,
   Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
+import { IsText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 import { MACHINE_STATUSES, MachineStatus } from '../machine.entity';
 import { DENOMINATION_SCHEMA, DistinctDenominations, IsDenomination, MAX_CASH_LINES, MAX_PIECES } from './cash-validation';
 
@@ -38,16 +37,14 @@ export class UpdateMachineDto {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, pattern: PLAIN_TEXT_PATTERN })
   @IsOptional()
   @IsString()
-  @Length(1, 200)
-  @IsPlainText()
+  @IsText(1, 200)
   name?: string | null;
 
   /** null clears it. */
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, pattern: PLAIN_TEXT_PATTERN })
   @IsOptional()
   @IsString()
-  @Length(1, 200)
-  @IsPlainText()
+  @IsText(1, 200)
   location?: string | null;
 
   /** out_of_service refuses withdrawals and deposits; refill and maintenance still work. */
