@@ -106,16 +106,15 @@ describe('hostile input → clear problem+json, never a 500, nothing changed', (
     expect(patch.status).toBe(415);
   });
 
-  it('unknown routes and methods → 404 NOT_FOUND problem', async () => {
-    for (const res of [
-      await t.http().get('/nope'),
-      await t.http().delete(`/accounts/${account}`),
-      await t.http().post('/accounts/x/y/z'),
-    ]) {
+  it('unknown routes → 404 NOT_FOUND problem; a wrong method on a known path → 405 (strict-http.e2e-spec.ts)', async () => {
+    for (const res of [await t.http().get('/nope'), await t.http().post('/accounts/x/y/z')]) {
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(PROBLEM);
       expect(res.body.code).toBe('NOT_FOUND');
     }
+    const wrongMethod = await t.http().delete(`/accounts/${account}`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.body.code).toBe('METHOD_NOT_ALLOWED');
   });
 
   it('echoes the client X-Request-Id, or makes one', async () => {

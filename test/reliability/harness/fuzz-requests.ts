@@ -177,8 +177,29 @@ function body(fields: Fields | undefined): fc.Arbitrary<Buffer | undefined> {
     },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) },
     { weight: 1, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: deepBody },
+    { weight: 1, arbitrary: shaped.map(duplicateFirstKey).map((text) => Buffer.from(text)) },
+    { weight: 1, arbitrary: invalidUtf8 },
   );
 }
+
+// Nesting around and past the 32-level limit: 1,313 arrays once overflowed the
+// validation pipe's stack (a 500).
+const deepBody = fc
+  .tuple(fc.integer({ min: 28, max: 3000 }), fc.boolean())
+  .map(([depth, arrays]) =>
+    Buffer.from(
+      arrays
+        ? `{"amount":"1.00","reference":${'['.repeat(depth)}${']'.repeat(depth)}}`
+        : `${'{"amount":"1.00","x":'.repeat(depth)}1${'}'.repeat(depth)}`,
+    ),
+  );
+/** `{"a":1,"b":2}` → `{"a":1,"a":1,"b":2}`: the same key twice (last one used to win). */
+const duplicateFirstKey = (text: string): string => text.replace(/^\{("(?:[^"\\]|\\.)*":(?:"(?:[^"\\]|\\.)*"|[^,{}[\]]+))/, '{$1,$1');
+// A valid body with a byte sequence that is not UTF-8 inside a string.
+const invalidUtf8 = fc
+  .constantFrom([0xc3, 0x28], [0xff], [0xed, 0xa0, 0x80], [0xe2, 0x82])
+  .map((bytes) => Buffer.concat([Buffer.from('{"amount":"1.00","reference":"a'), Buffer.from(bytes), Buffer.from('"}')]));
 
 const OTHER_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 

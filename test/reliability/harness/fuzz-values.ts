@@ -84,9 +84,18 @@ export const money = mostly(validMoney, oddNumber, oddString, anyJson);
 const controlText = fc
   .tuple(fc.string({ maxLength: 8 }), fc.constantFrom('\u0000', '\n', '\t', '\r', '\u001b', '\u007f'))
   .map(([a, c]) => `${a}${c}x`);
+// Variation selectors: counted as nothing by class-validator's Length, as a
+// character each by varchar(n) — 71 "a\ufe0f" pairs in a 140-character
+// reference failed in Postgres (a 500). Lone surrogates are not text at all.
+const selectorText = fc.integer({ min: 60, max: 110 }).map((pairs) => 'a\ufe0f'.repeat(pairs));
+const loneSurrogate = fc
+  .tuple(fc.string({ maxLength: 6 }), fc.constantFrom('\ud800', '\udfff', '\ud83d', '\ude00x'))
+  .map(([a, s]) => `${a}${s}`);
 export const text = fc.oneof(
   { weight: 6, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
   { weight: 2, arbitrary: controlText },
+  { weight: 1, arbitrary: selectorText },
+  { weight: 1, arbitrary: loneSurrogate },
   { weight: 1, arbitrary: oddString },
   { weight: 1, arbitrary: anyJson },
 );
