@@ -10,7 +10,9 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging.module';
 import { MachinesModule } from './machines/machines.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { LedgerModule } from './ledger/ledger.module';
 
 @Module({
@@ -18,12 +20,14 @@ import { LedgerModule } from './ledger/ledger.module';
     AppConfigModule,
     LoggingModule,
     DatabaseModule,
+    MetricsModule,
     LedgerModule,
     AccountsModule,
     MachinesModule,
     HealthModule,
     IdempotencyModule,
     RateLimitModule,
+    ReconciliationModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

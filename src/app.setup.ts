@@ -19,6 +19,8 @@ import { AppConfig } from './config/app-config';
 import { applyOpenApiConventions } from './common/openapi-conventions';
 import { nameOperations } from './common/openapi-operations';
 import { documentIdempotency } from './idempotency/idempotency.openapi';
+import { httpMetrics } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 import { documentRateLimit } from './rate-limit/rate-limit.openapi';
 
 /**
@@ -39,6 +41,8 @@ export function configureApp(app: NestExpressApplication): void {
   // turns every body into a Buffer hashed per response — ~14 % of bare Express's CPU.
   app.set('etag', false);
   applyHttpLimits(app.getHttpServer(), config.http);
+  // First: every answer is counted, refusals of the plumbing below included.
+  app.use(httpMetrics(app.get(MetricsService)));
   app.use(responseBasics);
   // Authentication (401) and CORS preflights belong above this line: everything below reads the request.
   app.use(requireJsonBody);

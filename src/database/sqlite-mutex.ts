@@ -10,6 +10,13 @@ export class SqliteMutex {
   private readonly holder = new AsyncLocalStorage<symbol>();
   private tail: Promise<void> = Promise.resolve();
   private current: symbol | null = null;
+  /** Callers queued behind the holder (the metrics' "waiting"). */
+  private queued = 0;
+
+  /** Held by someone, and how many wait for it. */
+  get stats(): { held: boolean; waiting: number } {
+    return { held: this.current !== null, waiting: this.queued };
+  }
 
   get heldHere(): boolean {
     const owner = this.holder.getStore();
@@ -21,7 +28,9 @@ export class SqliteMutex {
     let release!: () => void;
     const previous = this.tail;
     this.tail = new Promise<void>((resolve) => (release = resolve));
+    this.queued++;
     await previous;
+    this.queued--;
     const token = Symbol('sqlite-lock');
     this.current = token;
     try {

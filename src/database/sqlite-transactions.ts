@@ -69,6 +69,25 @@ export class SqliteTransactions {
     });
   }
 
+  /** The one connection as a pool: in use while the mutex is held; callers queued behind it wait. */
+  poolStats(): { inUse: number; waiting: number } {
+    const { held, waiting } = this.mutex.stats;
+    return { inUse: held ? 1 : 0, waiting };
+  }
+
+  /** Read-only work in one read transaction, after any open group has committed; writers of this process wait. */
+  snapshot<T>(work: () => Promise<T>): Promise<T> {
+    return this.mutex.runExclusive(async () => {
+      if (this.group) this.commit(this.group);
+      this.exec('BEGIN');
+      try {
+        return await work();
+      } finally {
+        this.exec('COMMIT');
+      }
+    });
+  }
+
   /** One statement on the shared connection, prepared once per name; inside a use case only. */
   query<T>(name: string, text: string, values: unknown[]): T[] {
     const statement = this.prepared(name, text);

@@ -123,6 +123,43 @@ export class TransactionRunner {
     return this.dialect === 'postgres' ? work(manager) : this.sqlite.read(() => work(manager), current !== undefined);
   }
 
+  /**
+   * Runs read-only `work` on one consistent snapshot of the whole database
+   * (reconciliation: every balance and its ledger sum as of one instant).
+   * Postgres: a REPEATABLE READ READ ONLY transaction on a connection of its
+   * own, so writers go on meanwhile. SQLite: one read transaction while the
+   * mutex holds this process's writers off (WAL keeps other processes'
+   * later commits out of it).
+   */
+  async snapshot<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dialect !== 'postgres') return this.sqlite.snapshot(() => work(this.dataSource.manager));
+    const runner = this.dataSource.createQueryRunner();
+    let broken: unknown;
+    try {
+      const client = (await runner.connect()) as PgClient;
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        return await work(runner.manager);
+      } finally {
+        // Read only: COMMIT and ROLLBACK end it alike.
+        await client.query('ROLLBACK').catch((failed: unknown) => (broken = failed));
+      }
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) broken = error;
+      throw error;
+    } finally {
+      await releaseOrDiscard(runner, broken).catch(() => undefined);
+    }
+  }
+
+  /** Connections in use and callers waiting for one, for the metrics (SQLite: its mutex; see SqliteTransactions). */
+  poolStats(): { inUse: number; waiting: number } {
+    if (this.dialect !== 'postgres') return this.sqlite.poolStats();
+    // pg-pool's own counters (TypeORM keeps the pool as driver.master).
+    const pool = (this.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+    return pool ? { inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount } : { inUse: 0, waiting: 0 };
+  }
+
   /** `FOR UPDATE` on Postgres; on SQLite the transaction already holds the write lock. */
   forUpdate<T extends object>(query: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
     return this.dialect === 'postgres' ? query.setLock('pessimistic_write') : query;

@@ -5,14 +5,14 @@
 export const CASH_STATUSES = ['ok', 'low', 'empty'] as const;
 export type CashStatus = (typeof CASH_STATUSES)[number];
 
-export interface CassetteLevel {
+export interface CashLevel {
   kind: 'bill' | 'coin';
   count: number;
   lowThreshold: number | null;
 }
 
 /** At or below its threshold; a cassette without one is never low. */
-export function isLow(cassette: CassetteLevel): boolean {
+export function isLow(cassette: CashLevel): boolean {
   return cassette.lowThreshold !== null && cassette.count <= cassette.lowThreshold;
 }
 
@@ -21,7 +21,7 @@ export function isLow(cassette: CassetteLevel): boolean {
  * machine without bill cassettes too), else `low` when any cassette is low,
  * else `ok`.
  */
-export function cashStatus(cassettes: readonly CassetteLevel[]): CashStatus {
+export function cashStatus(cassettes: readonly CashLevel[]): CashStatus {
   if (cassettes.every((c) => c.kind !== 'bill' || c.count === 0)) return 'empty';
   return cassettes.some(isLow) ? 'low' : 'ok';
 }

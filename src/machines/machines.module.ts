@@ -4,6 +4,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { AtmService } from './atm.service';
 import { CashInventoryService } from './cash-inventory.service';
+import { CashMetrics } from './cash.metrics';
 import { Cassette } from './cassette.entity';
 import { DemoMachineSeeder } from './demo-machine.seeder';
 import { MachineCashController } from './machine-cash.controller';
@@ -14,7 +15,7 @@ import { MachinesService } from './machines.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Machine, Cassette]), AccountsModule, LedgerModule],
   controllers: [MachinesController, MachineCashController],
-  providers: [MachinesService, CashInventoryService, AtmService, DemoMachineSeeder],
+  providers: [MachinesService, CashInventoryService, AtmService, DemoMachineSeeder, CashMetrics],
   exports: [MachinesService],
 })
 export class MachinesModule {}
