@@ -71,7 +71,7 @@ async function measure(
     let start = { server: 0, driver: 0 };
     let used = { server: 0, driver: 0 };
     let load: LoadResult | null = null;
-    for await (const line of createInterface({ input: driver.stdout! })) {
+    for await (const line of createInterface({ input: driver.stdout })) {
       if (line === 'MEASURE_START') start = { server: cpuSeconds(server.pid!, false), driver: cpuSeconds(driver.pid!, false) };
       else if (line.startsWith('RESULT ')) {
         used = { server: cpuSeconds(server.pid!, false) - start.server, driver: cpuSeconds(driver.pid!, false) - start.driver };
@@ -79,7 +79,7 @@ async function measure(
       }
     }
     if (!load) throw new Error(`no result for ${kind}`);
-    const per = (seconds: number) => Math.round((seconds / load!.responses) * 1e6) / 1000;
+    const per = (seconds: number) => Math.round((seconds / load.responses) * 1e6) / 1000;
     return { kind, load, serverCpuMsPerRequest: per(used.server), driverCpuMsPerRequest: per(used.driver) };
   } finally {
     server.kill('SIGKILL');

@@ -104,8 +104,8 @@ export async function runPgbench(
   writeFileSync(file, SCRIPTS[label]());
   const base = ['-n', '-c', String(opts.clients), '-j', '2', '-M', mode, '-f', file, dbUrl];
   if (opts.warmupSeconds > 0)
-    await run('pgbench', ['-T', String(opts.warmupSeconds), ...base]).catch((error: { stderr?: string }) => {
-      throw new Error(`pgbench failed: ${error.stderr ?? String(error)}`);
+    await run('pgbench', ['-T', String(opts.warmupSeconds), ...base]).catch((error: Error & { stderr?: string }) => {
+      throw new Error(`pgbench failed: ${error.stderr ?? error.message}`);
     });
   const logDir = join(dir, 'log');
   mkdirSync(logDir);

@@ -67,7 +67,7 @@ export async function runScenario(
   if (opts.profile) process.kill(server.pid, 'SIGWINCH');
   if (!load || !cpuStart || !cpuEnd) throw new Error(`load driver gave no result for ${scenario.name}`);
   const used = cpuBetween(cpuStart, cpuEnd);
-  const per = (seconds: number) => Math.round((seconds / Math.max(1, load!.responses)) * 1e6) / 1000;
+  const per = (seconds: number) => Math.round((seconds / Math.max(1, load.responses)) * 1e6) / 1000;
   const cpu = {
     ...used,
     perThousand: { server: per(used.server), postgres: per(used.postgres), driver: per(used.driver) },

@@ -1,7 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { LoggerModule, Params } from 'nestjs-pino';
-import { Store, storage } from 'nestjs-pino/storage';
+import { storage } from 'nestjs-pino/storage';
 import pino, { Logger, LoggerOptions } from 'pino';
 import { AppConfig } from './config/app-config';
 
@@ -77,7 +77,7 @@ export class LoggingModule implements NestModule {
     if (COMPLETION_LEVELS.has(this.config.logLevel)) return;
     const root = quietRootLogger(this.config);
     consumer
-      .apply((req: Request, _res: Response, next: NextFunction) => storage.run(new LazyRequestStore(root, req) as unknown as Store, next))
+      .apply((req: Request, _res: Response, next: NextFunction) => storage.run(new LazyRequestStore(root, req), next))
       .forRoutes(ALL_ROUTES);
   }
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { Response } from 'supertest';
 import { balanceAndLedger, openAccount } from './helpers/bank';
 import { createTestApp, param, TestApp } from './helpers/test-app';
@@ -23,7 +22,7 @@ describe('Idempotency-Key under concurrency', () => {
   beforeAll(async () => {
     t = await createTestApp();
     // Listen once: supertest would otherwise listen per request.
-    const server = t.app.getHttpServer() as Server;
+    const server = t.app.getHttpServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
   afterAll(async () => {

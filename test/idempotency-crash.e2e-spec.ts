@@ -178,11 +178,9 @@ describe('Idempotency-Key across a crash (SIGKILL, restart, retry)', () => {
     const [restarted, second] = await Promise.all([start(), sleep(300).then(() => start({ DB_MIGRATIONS_RUN: 'false' }))]);
     const after = await sendAll(ops, (i) => (i % 4 === 0 ? second.url : restarted.url));
     const lostButApplied = before.filter((a, i) => a === 'lost' && (after[i] as { replayed: boolean }).replayed).length;
-    for (const [i, answer] of after.entries()) {
-      expect(answer).toMatchObject({ status: 200 });
-      const original = before[i];
-      if (typeof original === 'object') expect(answer).toEqual({ ...original, replayed: true });
-    }
+    for (const answer of after) expect(answer).toMatchObject({ status: 200 });
+    const answeredBefore = before.flatMap((original, i) => (typeof original === 'object' ? [{ i, original }] : []));
+    for (const { i, original } of answeredBefore) expect(after[i]).toEqual({ ...original, replayed: true });
     for (const account of accounts) {
       const intended = ops.filter((op) => op.account === account).reduce((sum, op) => sum + op.cents, INITIAL);
       const { balance, sum, rows } = await ledgerOf(restarted.url, account);

@@ -29,7 +29,7 @@ async function bootWithPruner(options: IdempotencyOptions): Promise<NestExpressA
 describe('idempotency key pruning', () => {
   let app: NestExpressApplication;
   const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) =>
-    app.get(TransactionRunner).read((em) => em.query(query, params) as Promise<T[]>);
+    app.get(TransactionRunner).read((em) => em.query<T[]>(query, params));
   const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
   const insertKeys = async (keys: string[], createdAt: string) => {
     for (const key of keys) {

@@ -258,10 +258,14 @@ describe('Idempotency-Key', () => {
   describe('OpenAPI', () => {
     it('documents the header on every POST, and the 409/422 idempotency codes', async () => {
       const doc = (await t.http().get('/docs-json')).body;
-      const posts = Object.entries(doc.paths as Record<string, { post?: Record<string, any> }>).filter(([, item]) => item.post);
+      type Operation = {
+        parameters: Array<{ name: string; in: string; required?: boolean }>;
+        responses: Record<string, { description: string }>;
+      };
+      const posts = Object.entries(doc.paths as Record<string, { post?: Operation }>).filter(([, item]) => item.post);
       expect(posts.length).toBeGreaterThanOrEqual(5);
       for (const [path, { post: op }] of posts) {
-        const header = op!.parameters.find((p: { name: string; in: string }) => p.in === 'header' && p.name === KEY);
+        const header = op!.parameters.find((p) => p.in === 'header' && p.name === KEY);
         expect({ path, header: header?.required }).toEqual({ path, header: false });
         expect({ path, d: op!.responses['409'].description }).toEqual({ path, d: expect.stringContaining('IDEMPOTENCY_IN_PROGRESS') });
         expect({ path, d: op!.responses['422'].description }).toEqual({ path, d: expect.stringContaining('IDEMPOTENCY_KEY_REUSED') });

@@ -17,6 +17,7 @@ describe('machines: ATM withdrawals and deposits', () => {
     t.http().post(`/machines/${machine}/withdrawals`).send({ account_number, amount });
   const deposit = (machine: string, account_number: string, cash: unknown) =>
     t.http().post(`/machines/${machine}/deposits`).send({ account_number, cash });
+  const noSetup = () => Promise.resolve();
   const freeze = (account: string) => t.http().patch(`/accounts/${account}`).send({ status: 'frozen' });
   const outOfService = (machine: string) => t.http().patch(`/machines/${machine}`).send({ status: 'out_of_service' });
 
@@ -99,25 +100,25 @@ describe('machines: ATM withdrawals and deposits', () => {
     const cases: Array<[string, (s: Setup) => Promise<unknown>, () => Partial<Setup>, unknown, number, string]> = [
       [
         'a zero amount at an unknown machine (400 first)',
-        async () => undefined,
+        noSetup,
         () => ({ machine: uniqueMachineId() }),
         '0.00',
         400,
         'VALIDATION_FAILED',
       ],
-      ['a three-decimal amount', async () => undefined, () => ({}), '10.001', 400, 'VALIDATION_FAILED'],
-      ['an exponent amount', async () => undefined, () => ({}), '1e3', 400, 'VALIDATION_FAILED'],
-      ['an amount over MAX_TRANSACTION_AMOUNT', async () => undefined, () => ({}), '1000000.01', 400, 'VALIDATION_FAILED'],
-      ['a bad account number', async () => undefined, () => ({ account: 'no spaces' }), '20.00', 400, 'VALIDATION_FAILED'],
+      ['a three-decimal amount', noSetup, () => ({}), '10.001', 400, 'VALIDATION_FAILED'],
+      ['an exponent amount', noSetup, () => ({}), '1e3', 400, 'VALIDATION_FAILED'],
+      ['an amount over MAX_TRANSACTION_AMOUNT', noSetup, () => ({}), '1000000.01', 400, 'VALIDATION_FAILED'],
+      ['a bad account number', noSetup, () => ({ account: 'no spaces' }), '20.00', 400, 'VALIDATION_FAILED'],
       [
         'unknown machine and unknown account',
-        async () => undefined,
+        noSetup,
         () => ({ machine: uniqueMachineId(), account: uniqueAccountNumber() }),
         '20.00',
         404,
         'MACHINE_NOT_FOUND',
       ],
-      ['unknown account', async () => undefined, () => ({ account: uniqueAccountNumber() }), '20.00', 404, 'ACCOUNT_NOT_FOUND'],
+      ['unknown account', noSetup, () => ({ account: uniqueAccountNumber() }), '20.00', 404, 'ACCOUNT_NOT_FOUND'],
       [
         'out of service, frozen account, too large',
         async (s) => {
@@ -129,20 +130,27 @@ describe('machines: ATM withdrawals and deposits', () => {
         409,
         'MACHINE_OUT_OF_SERVICE',
       ],
-      ['frozen account, too large, cannot dispense', async (s) => freeze(s.account), () => ({}), '2500.01', 409, 'ACCOUNT_NOT_ACTIVE'],
-      ['too large and insufficient funds', async () => undefined, () => ({}), '2000.01', 422, 'AMOUNT_TOO_LARGE'],
-      ['insufficient funds, over the daily limit, cannot dispense', async () => undefined, () => ({}), '130.00', 422, 'INSUFFICIENT_FUNDS'],
-      ['over the daily limit, cannot dispense', async () => undefined, () => ({}), '95.00', 422, 'DAILY_LIMIT_EXCEEDED'],
-      ['no combination of the pieces', async () => undefined, () => ({}), '30.00', 422, 'CANNOT_DISPENSE'],
+      [
+        'frozen account, too large, cannot dispense',
+        async (s) => await freeze(s.account),
+        () => ({}),
+        '2500.01',
+        409,
+        'ACCOUNT_NOT_ACTIVE',
+      ],
+      ['too large and insufficient funds', noSetup, () => ({}), '2000.01', 422, 'AMOUNT_TOO_LARGE'],
+      ['insufficient funds, over the daily limit, cannot dispense', noSetup, () => ({}), '130.00', 422, 'INSUFFICIENT_FUNDS'],
+      ['over the daily limit, cannot dispense', noSetup, () => ({}), '95.00', 422, 'DAILY_LIMIT_EXCEEDED'],
+      ['no combination of the pieces', noSetup, () => ({}), '30.00', 422, 'CANNOT_DISPENSE'],
       [
         'more than the machine holds',
-        async (s) => t.http().patch(`/accounts/${s.account}`).send({ daily_withdrawal_limit: null }),
+        async (s) => await t.http().patch(`/accounts/${s.account}`).send({ daily_withdrawal_limit: null }),
         () => ({}),
         '120.00',
         422,
         'CANNOT_DISPENSE',
       ],
-      ['only coins beyond the cap', async () => undefined, () => ({}), '60.51', 422, 'TOO_MANY_COINS'],
+      ['only coins beyond the cap', noSetup, () => ({}), '60.51', 422, 'TOO_MANY_COINS'],
     ];
     it.each(cases)('refuses %s and changes nothing', async (_case, prepare, override, amount, status, code) => {
       // Machine total 110.00 + 1.00 in cents; account 120.00 with a 90.00 daily limit.
@@ -204,13 +212,13 @@ describe('machines: ATM withdrawals and deposits', () => {
     });
 
     const cases: Array<[string, (s: Setup) => Promise<unknown>, () => Partial<Setup>, unknown, number, string]> = [
-      ['an empty cash list', async () => undefined, () => ({}), [], 400, 'VALIDATION_FAILED'],
-      ['a zero count', async () => undefined, () => ({}), [{ denomination: '20.00', count: 0 }], 400, 'VALIDATION_FAILED'],
-      ['a negative count', async () => undefined, () => ({}), [{ denomination: '20.00', count: -2 }], 400, 'VALIDATION_FAILED'],
-      ['a fractional count', async () => undefined, () => ({}), [{ denomination: '20.00', count: 1.5 }], 400, 'VALIDATION_FAILED'],
+      ['an empty cash list', noSetup, () => ({}), [], 400, 'VALIDATION_FAILED'],
+      ['a zero count', noSetup, () => ({}), [{ denomination: '20.00', count: 0 }], 400, 'VALIDATION_FAILED'],
+      ['a negative count', noSetup, () => ({}), [{ denomination: '20.00', count: -2 }], 400, 'VALIDATION_FAILED'],
+      ['a fractional count', noSetup, () => ({}), [{ denomination: '20.00', count: 1.5 }], 400, 'VALIDATION_FAILED'],
       [
         'a duplicate denomination',
-        async () => undefined,
+        noSetup,
         () => ({}),
         [
           { denomination: '20.00', count: 1 },
@@ -219,10 +227,10 @@ describe('machines: ATM withdrawals and deposits', () => {
         400,
         'VALIDATION_FAILED',
       ],
-      ['a bad denomination', async () => undefined, () => ({}), [{ denomination: '0.001', count: 1 }], 400, 'VALIDATION_FAILED'],
+      ['a bad denomination', noSetup, () => ({}), [{ denomination: '0.001', count: 1 }], 400, 'VALIDATION_FAILED'],
       [
         'a sum over MAX_TRANSACTION_AMOUNT at an unknown machine',
-        async () => undefined,
+        noSetup,
         () => ({ machine: uniqueMachineId() }),
         [{ denomination: '20.00', count: 1_000_000 }],
         400,
@@ -230,7 +238,7 @@ describe('machines: ATM withdrawals and deposits', () => {
       ],
       [
         'unknown machine and unknown account',
-        async () => undefined,
+        noSetup,
         () => ({ machine: uniqueMachineId(), account: uniqueAccountNumber() }),
         [{ denomination: '20.00', count: 1 }],
         404,
@@ -238,7 +246,7 @@ describe('machines: ATM withdrawals and deposits', () => {
       ],
       [
         'unknown account',
-        async () => undefined,
+        noSetup,
         () => ({ account: uniqueAccountNumber() }),
         [{ denomination: '20.00', count: 1 }],
         404,
@@ -257,7 +265,7 @@ describe('machines: ATM withdrawals and deposits', () => {
       ],
       [
         'frozen account, unknown denomination',
-        async (s) => freeze(s.account),
+        async (s) => await freeze(s.account),
         () => ({}),
         [{ denomination: '5.00', count: 1 }],
         409,
@@ -265,7 +273,7 @@ describe('machines: ATM withdrawals and deposits', () => {
       ],
       [
         'unknown denomination next to an overfill',
-        async () => undefined,
+        noSetup,
         () => ({}),
         [
           { denomination: '20.00', count: 10 },
@@ -276,7 +284,7 @@ describe('machines: ATM withdrawals and deposits', () => {
       ],
       [
         'an overfilled cassette next to a fitting line',
-        async () => undefined,
+        noSetup,
         () => ({}),
         [
           { denomination: '50.00', count: 1 },

@@ -28,7 +28,10 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; drop: () 
   } else {
     const file = join(tmpdir(), 'atm-e2e', `demo-${randomUUID()}.sqlite`);
     env = { SQLITE_PATH: file };
-    drop = async () => ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true }));
+    drop = () => {
+      ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true }));
+      return Promise.resolve();
+    };
   }
   const migrate = await createTestApp({ ...env, DB_MIGRATIONS_RUN: 'true', SEED_DEMO_DATA: 'false' });
   await migrate.close();

@@ -2,6 +2,7 @@ import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { installFastAsyncResourceBind, uninstallFastAsyncResourceBind } from './async-resource-bind';
 
 describe('fast AsyncResource.bind (Node 20)', () => {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to compare by identity, never called
   const nodeBind = AsyncResource.bind;
   beforeAll(() => installFastAsyncResourceBind());
   afterAll(() => uninstallFastAsyncResourceBind());

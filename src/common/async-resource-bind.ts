@@ -23,6 +23,7 @@ let original: Bind | undefined;
  */
 export function installFastAsyncResourceBind(): void {
   if (original || nodeMajor !== 20) return;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- a static method, kept only to be put back by uninstall
   original = AsyncResource.bind;
   type Fn = (this: unknown, ...args: unknown[]) => unknown;
   const bind = (fn: Fn, type?: string, thisArg?: unknown): Fn => {

@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../database/database-errors';
 import { loggableError, logDatabaseUnavailable } from '../database/unavailable-log';
 import { DomainError } from './domain-error';
 import { PROBLEM_CONTENT_TYPE, problemBody, ProblemBody, ProblemCode } from './problems';
+import { requestIdOf } from './request-context';
 
 export interface Problem {
   body: ProblemBody;
@@ -74,7 +75,7 @@ function clientFaultOf(exception: unknown): ProblemBody | null {
 
 /** Writes a problem as `application/problem+json`; 5xx bodies carry the request id, nothing internal. */
 export function sendProblem(req: Request, res: Response, problem: Problem): void {
-  const body = problem.body.status >= 500 ? { ...problem.body, request_id: String(req.id ?? '') } : problem.body;
+  const body = problem.body.status >= 500 ? { ...problem.body, request_id: requestIdOf(req) } : problem.body;
   for (const [name, value] of Object.entries(problem.headers ?? {})) res.setHeader(name, value);
   res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }

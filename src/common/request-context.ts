@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 /**
  * Who is asking and which request this is, for everything a request writes
@@ -32,5 +32,10 @@ export function runAsRequest<T>(context: RequestContext, work: () => T): T {
 /** Express middleware: every later handler of this request sees its context. */
 export const enterRequestContext: RequestHandler = (req, res, next) => {
   const actor = (res.locals as { actor?: string }).actor ?? SYSTEM_ACTOR;
-  storage.run({ requestId: String(req.id), actor }, next);
+  storage.run({ requestId: requestIdOf(req), actor }, next);
 };
+
+/** The id `responseBasics` gave the request; pino-http types `req.id` as anything. */
+export function requestIdOf(req: Request): string {
+  return typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : '';
+}

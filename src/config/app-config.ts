@@ -47,7 +47,9 @@ export class AppConfig {
   readonly http: HttpLimits;
 
   constructor(config: ConfigService) {
-    const env = (name: keyof EnvironmentVariables) => config.get(name);
+    // validateEnv() already turned every variable into its declared type.
+    const env = <K extends keyof EnvironmentVariables>(name: K): EnvironmentVariables[K] =>
+      config.get<EnvironmentVariables[K]>(name) as EnvironmentVariables[K];
     this.port = env('PORT');
     this.nodeEnv = env('NODE_ENV') ?? 'development';
     this.dbType = env('DB_TYPE');

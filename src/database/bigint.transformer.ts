@@ -15,7 +15,8 @@ export function driverBigintOrNull(value: unknown): bigint | null {
 
 export const bigintTransformer: ValueTransformer = {
   from: driverBigintOrNull,
-  to: (value: unknown): string | null | undefined => (value === null || value === undefined ? (value as null | undefined) : String(value)),
+  to: (value: bigint | number | string | null | undefined): string | null | undefined =>
+    value === null || value === undefined ? value : String(value),
 };
 
 // Integer ids fit in a JS number; sqlite hands them over as bigint.

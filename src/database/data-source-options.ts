@@ -81,12 +81,12 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
  */
 export function readPragmasAsNumbers(db: Database.Database): void {
   const pragma = db.pragma.bind(db);
-  db.pragma = ((source: string, options?: Database.PragmaOptions) => {
+  db.pragma = (source: string, options?: Database.PragmaOptions) => {
     db.defaultSafeIntegers(false);
     try {
       return pragma(source, options);
     } finally {
       db.defaultSafeIntegers(true);
     }
-  }) as Database.Database['pragma'];
+  };
 }

@@ -29,8 +29,9 @@ describe('SqliteMutex', () => {
       });
       events.push('outer:end');
     });
-    const other = mutex.runExclusive(async () => {
+    const other = mutex.runExclusive(() => {
       events.push('other');
+      return Promise.resolve();
     });
     await Promise.all([outer, other]);
     expect(events).toEqual(['outer', 'inner', 'outer:end', 'other']);
@@ -39,15 +40,16 @@ describe('SqliteMutex', () => {
   it('releases the lock when the work throws', async () => {
     const mutex = new SqliteMutex();
     await expect(mutex.runExclusive(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(mutex.runExclusive(async () => 'next')).resolves.toBe('next');
+    await expect(mutex.runExclusive(() => Promise.resolve('next'))).resolves.toBe('next');
   });
 
   it('does not treat work started after release as the holder', async () => {
     const mutex = new SqliteMutex();
     let escaped: Promise<string> | undefined;
-    await mutex.runExclusive(async () => {
+    await mutex.runExclusive(() => {
       // A promise chain that outlives the lock keeps the async context but must queue again.
       escaped = new Promise<void>((resolve) => setTimeout(resolve, 5)).then(() => String(mutex.heldHere));
+      return Promise.resolve();
     });
     await expect(escaped).resolves.toBe('false');
   });

@@ -39,20 +39,20 @@ describe('SqliteTransactions', () => {
   });
 
   const insert = (table: 'parent' | 'child', id: number, parent?: number) =>
-    sqlite.run(async () => {
+    sqlite.run(() => {
       if (table === 'parent') sqlite.query('insertParent', 'INSERT INTO parent (id) VALUES (?)', [id]);
       else sqlite.query('insertChild', 'INSERT INTO child (id, parent_id) VALUES (?, ?)', [id, parent]);
-      return id;
+      return Promise.resolve(id);
     });
   const ids = async (table: string) =>
-    (await sqlite.read(() => dataSource.query(`SELECT id FROM ${table} ORDER BY id`), false)).map((r: { id: number }) => r.id);
+    (await sqlite.read(() => dataSource.query<Array<{ id: number }>>(`SELECT id FROM ${table} ORDER BY id`), false)).map((r) => r.id);
 
   it('commits concurrent use cases together; a refused one changes nothing and the others stand', async () => {
     const outcomes = await Promise.allSettled([
       insert('parent', 1),
-      sqlite.run(async () => {
+      sqlite.run(() => {
         sqlite.query('insertParent', 'INSERT INTO parent (id) VALUES (?)', [2]);
-        throw new Error('refused');
+        return Promise.reject(new Error('refused'));
       }),
       insert('parent', 3),
     ]);
@@ -75,9 +75,7 @@ describe('SqliteTransactions', () => {
     await insert('parent', 1);
     let refusedSettled = false;
     const lost = insert('child', 20, 999);
-    const refused = sqlite.run(async () => {
-      throw new Error('refused');
-    });
+    const refused = sqlite.run(() => Promise.reject(new Error('refused')));
     refused.catch(() => (refusedSettled = true));
     await Promise.resolve();
     await Promise.resolve();
@@ -104,7 +102,7 @@ describe('SqliteTransactions', () => {
     try {
       const writer = insert('parent', 5);
       // Another connection sees only committed rows: the group must be committed when the read runs.
-      const seen = await sqlite.read(async () => other.prepare('SELECT count(*) AS n FROM parent').get(), false);
+      const seen = await sqlite.read(() => Promise.resolve(other.prepare('SELECT count(*) AS n FROM parent').get()), false);
       expect(seen).toEqual({ n: 1 });
       await expect(writer).resolves.toBe(5);
     } finally {

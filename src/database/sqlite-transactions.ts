@@ -122,7 +122,7 @@ export class SqliteTransactions {
     committed.catch(() => undefined); // a group whose use cases all failed has no listener
     const group: CommitGroup = { size: 0, committed, resolve, reject };
     this.group = group;
-    setImmediate(() => this.outside.runInAsyncScope(() => void this.mutex.runExclusive(async () => this.commit(group))));
+    setImmediate(() => this.outside.runInAsyncScope(() => void this.mutex.runExclusive(() => Promise.resolve(this.commit(group)))));
     return group;
   }
 

@@ -73,6 +73,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async execute(request: KeyedRequest, status: number, next: CallHandler): Promise<unknown> {
     const outcome = await this.runOnce(request, status, next);
     if (outcome.fresh) return outcome.body;
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a replay is a VerbatimResponse on purpose: the problem filter sends it as stored
     throw replayOf(request, outcome.stored);
   }
 
@@ -81,7 +82,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return await this.runner.run(async (em): Promise<Outcome> => {
         // handle() inside run: the handler's async context is bound here, so
         // its own runner.run joins this transaction (and a retry re-runs it here).
-        const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
         const stored = await this.store.store(em, request, successResponse(status, body), nowIso(), this.cutoff());
         if (stored) throw new Superseded(stored);
         return { fresh: true, body };

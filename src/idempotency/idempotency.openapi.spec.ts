@@ -32,8 +32,10 @@ describe('documentIdempotency', () => {
     expect((document.paths['/a'].post!.responses['422'] as { description: string }).description).toMatch(
       /^Problem details; code: SAME_ACCOUNT, IDEMPOTENCY_KEY_REUSED \([^)]*\)$/,
     );
-    expect(document.paths['/b'].post!.responses['409']).toMatchObject({ headers: { 'Retry-After': expect.any(Object) } });
-    expect(document.paths['/b'].post!.responses['201']).toMatchObject({ headers: { 'Idempotent-Replayed': expect.any(Object) } });
+    expect(document.paths['/b'].post!.responses['409']).toMatchObject({ headers: { 'Retry-After': expect.any(Object) as unknown } });
+    expect(document.paths['/b'].post!.responses['201']).toMatchObject({
+      headers: { 'Idempotent-Replayed': expect.any(Object) as unknown },
+    });
     expect(document.paths['/a'].get!.parameters).toBeUndefined();
   });
 });

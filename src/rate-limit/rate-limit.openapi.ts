@@ -1,4 +1,4 @@
-import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
+import type { OpenAPIObject, ResponseObject } from '@nestjs/swagger';
 import { problemContent } from '../common/api-problems.decorator';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -16,7 +16,7 @@ export function documentRateLimit(document: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
     if (path === '/healthz' || path.startsWith('/healthz/')) continue;
     for (const method of HTTP_METHODS) {
-      const operation = item[method] as OperationObject | undefined;
+      const operation = item[method];
       if (operation && !operation.responses['429']) operation.responses['429'] = RATE_LIMITED;
     }
   }

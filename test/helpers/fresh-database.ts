@@ -14,7 +14,7 @@ export async function freshDatabase(): Promise<FreshDatabase> {
   if (!isPostgres()) {
     return {
       env: { SQLITE_PATH: join(tmpdir(), 'atm-e2e', `fresh-${randomUUID()}.sqlite`), DB_MIGRATIONS_RUN: 'true' },
-      drop: async () => undefined,
+      drop: () => Promise.resolve(),
     };
   }
   const base = process.env.TEST_DATABASE_URL as string;

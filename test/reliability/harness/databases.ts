@@ -56,7 +56,7 @@ async function createPostgres(name: string): Promise<TestDatabase> {
     name,
     serverEnv: { DB_TYPE: 'postgres', DATABASE_URL: url.toString() },
     query,
-    integrity: async () => 'ok',
+    integrity: () => Promise.resolve('ok'),
     drop: () => withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
@@ -79,8 +79,13 @@ function createSqlite(name: string): TestDatabase {
     kind: 'sqlite',
     name,
     serverEnv: { DB_TYPE: 'sqlite', SQLITE_PATH: file },
-    query: async <T>(sql: string) => withFile((db) => db.prepare(sql).all() as T[]),
-    integrity: async () => withFile((db) => String(db.pragma('integrity_check', { simple: true }))),
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
+    query: <T>(sql: string) => later(() => withFile((db) => db.prepare(sql).all() as T[])),
+    integrity: () => later(() => withFile((db) => String(db.pragma('integrity_check', { simple: true })))),
+    drop: () => later(() => rmSync(dir, { recursive: true, force: true })),
   };
+}
+
+/** Runs synchronous work as a promise: a throw becomes a rejection, as callers of the async interface expect. */
+function later<T>(work: () => T): Promise<T> {
+  return Promise.resolve().then(work);
 }

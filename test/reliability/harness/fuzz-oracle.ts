@@ -49,7 +49,7 @@ export function judge(req: FuzzRequest, reply: RawReply): string[] {
   if (req.method === 'HEAD') return faults;
   if (reply.status >= 400) faults.push(...judgeProblem(reply));
   else if (req.method !== 'OPTIONS' && !/json/.test(String(reply.headers['content-type'])) && !req.path.startsWith('/docs')) {
-    faults.push(`2xx with content-type ${reply.headers['content-type']}`);
+    faults.push(`2xx with content-type ${String(reply.headers['content-type'])}`);
   }
   return faults;
 }

@@ -9,7 +9,7 @@ import { readFigures, renderReport } from './figures';
 const SCENARIOS = ['hot account', 'bank', 'crash', 'two instances', 'database outage', 'network partition', 'hostile input'];
 const POSTGRES_ONLY = new Set(['database outage', 'network partition']);
 
-export default async function globalTeardown(): Promise<void> {
+export default function globalTeardown(): void {
   const startedAt = new Date(process.env.RELIABILITY_STARTED_AT ?? Date.now());
   const expected = SCENARIOS.flatMap((s) =>
     selectedDatabases()

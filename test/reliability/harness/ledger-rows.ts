@@ -22,11 +22,15 @@ export interface AccountRow {
 
 type Raw = Record<string, unknown>;
 const big = (value: unknown): bigint | null => (value === null || value === undefined ? null : BigInt(value as string));
-const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+const text = (value: unknown): string | null => {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string') throw new Error(`expected a text column, got ${typeof value}`);
+  return value;
+};
 
 function parseCash(value: unknown): LedgerRow['cash'] {
   if (value === null || value === undefined) return [];
-  const items = JSON.parse(String(value)) as Array<{ denomination: number | string; count: number | string }>;
+  const items = JSON.parse(text(value) ?? '[]') as Array<{ denomination: number | string; count: number | string }>;
   return items.map((item) => ({ denomination: BigInt(item.denomination), count: BigInt(item.count) }));
 }
 
