@@ -11,9 +11,8 @@ const FEATURES = {
   idempotency: [],
   'rate-limit': [],
   ledger: [],
-  transactions: [], // the ledger's folder until it is renamed src/ledger
-  accounts: ['ledger', 'transactions'],
-  machines: ['accounts', 'ledger', 'transactions'],
+  accounts: ['ledger'],
+  machines: ['accounts', 'ledger'],
 };
 
 /** Below every feature: any feature may import them, they import no feature. */
