@@ -94,7 +94,7 @@ function requestBodySchemas(document: OpenAPIObject, schemas: Record<string, Sch
       return visit(schemas[name]);
     }
     for (const child of [schema.items, ...Object.values(schema.properties ?? {}), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) {
-      visit(child as Schema | undefined);
+      visit(child);
     }
   };
   for (const item of Object.values(document.paths)) {
