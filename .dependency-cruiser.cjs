@@ -96,7 +96,8 @@ module.exports = {
     exclude: { path: '^(dist|coverage|data|node_modules)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    // Resolve as tsc does (moduleResolution node: no package `exports`), so type-only deep imports resolve.
+    enhancedResolveOptions: { exportsFields: [], extensions: ['.ts', '.d.ts', '.js', '.json'] },
     skipAnalysisNotInRules: true,
   },
 };
