@@ -41,8 +41,9 @@ export default tseslint.config(
     rules: {
       ...jest.configs['flat/recommended'].rules,
       'jest/valid-expect': ['error', { alwaysAwait: true }],
-      // fast-check's fc.assert() is the assertion of a property test.
-      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'fc.assert'] }],
+      // fast-check's fc.assert() is the assertion of a property test; a
+      // helper named expect…() (expectRefused, expectCassettesMatchLedger) asserts.
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'fc.assert'] }],
       // "A refused request changes nothing" is checked once per test, after it.
       'jest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['afterEach'] }],
     },

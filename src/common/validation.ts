@@ -51,9 +51,7 @@ export function IsPlainText(validation?: ValidationOptions): PropertyDecorator {
 
 /** Unicode code points: how Postgres' varchar(n) and SQLite's length() count (UTF-16 units and class-validator's Length do not). */
 export function codePointLength(value: string): number {
-  let count = 0;
-  for (const _ of value) count += 1;
-  return count;
+  return [...value].length;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { IsMoney, IsText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 
 /** Body of a teller deposit or withdrawal. */
