@@ -12,7 +12,9 @@ const FEATURES = {
   'rate-limit': [],
   ledger: [],
   accounts: ['ledger'],
-  machines: ['accounts', 'ledger'],
+  machines: ['accounts', 'ledger', 'metrics'], // metrics: its cassette gauges
+  metrics: [],
+  reconciliation: [],
 };
 
 /** Below every feature: any feature may import them, they import no feature. */

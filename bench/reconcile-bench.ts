@@ -79,7 +79,10 @@ async function generate(ds: DataSource, dialect: 'postgres' | 'sqlite', rows: nu
 async function freshDatabase(dialect: 'postgres' | 'sqlite'): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     const file = join(tmpdir(), `ops-reconcile-${process.pid}.sqlite`);
-    const drop = async () => ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true }));
+    const drop = () => {
+      ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true }));
+      return Promise.resolve();
+    };
     await drop();
     return { env: { DB_TYPE: 'sqlite', SQLITE_PATH: file }, drop };
   }
@@ -109,7 +112,7 @@ async function measure(dialect: 'postgres' | 'sqlite', rows: number): Promise<st
     ...options,
     migrationsRun: false,
     entities: [],
-    ...('extra' in options ? { extra: { ...options.extra, query_timeout: 0 } } : {}),
+    ...('extra' in options ? { extra: { ...(options.extra as Record<string, unknown>), query_timeout: 0 } } : {}),
   });
   const ds = new DataSource({ ...options, migrationsRun: false, entities: [] });
   try {
@@ -135,7 +138,7 @@ async function measure(dialect: 'postgres' | 'sqlite', rows: number): Promise<st
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const command = Date.now() - started;
-    const [ledger] = (await ds.query('SELECT COUNT(*) AS n FROM ledger_entries')) as Array<{ n: unknown }>;
+    const [ledger] = await ds.query<Array<{ n: unknown }>>('SELECT COUNT(*) AS n FROM ledger_entries');
     return (
       `| ${dialect} | ${Number(ledger.n).toLocaleString('en')} | ${(generated / 1000).toFixed(1)} s | ` +
       `${runs.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s | ${(command / 1000).toFixed(2)} s |`
