@@ -9,7 +9,8 @@ import { AppConfig } from './config/app-config';
 const COMPLETION_LEVELS = new Set(['trace', 'debug', 'info']);
 const ALL_ROUTES = { path: '*', method: RequestMethod.ALL };
 
-function pinoOptions(config: AppConfig): LoggerOptions {
+/** The root logger's options, shared with main.ts's boot logger. */
+export function pinoOptions(config: AppConfig): LoggerOptions {
   return {
     level: config.logLevel,
     redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { parseConfigMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { isCreatedByAnother } from '../database/database-errors';
+import { retryWhileUnavailable } from '../database/database-boot';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Account } from './account.entity';
 import { AccountsService } from './accounts.service';
@@ -31,16 +32,19 @@ export class DemoAccountsSeeder implements OnApplicationBootstrap {
     const wanted = this.wantedAccounts();
     if (wanted.length === 0) return;
     try {
-      const created = await this.runner.run(async (em) => {
-        if (!this.config.preloadAccounts && (await em.count(Account)) > 0) return 0;
-        let count = 0;
-        for (const [number, holder, balance] of wanted) {
-          if (await em.existsBy(Account, { accountNumber: number })) continue;
-          await this.accounts.insert(em, { account_number: number, holder_name: holder }, balance, 'opening balance');
-          count++;
-        }
-        return count;
-      });
+      // A database that blinks at boot is waited for, within DB_CONNECT_TIMEOUT_MS.
+      const created = await retryWhileUnavailable(this.config, 'seeding demo accounts', () =>
+        this.runner.run(async (em) => {
+          if (!this.config.preloadAccounts && (await em.count(Account)) > 0) return 0;
+          let count = 0;
+          for (const [number, holder, balance] of wanted) {
+            if (await em.existsBy(Account, { accountNumber: number })) continue;
+            await this.accounts.insert(em, { account_number: number, holder_name: holder }, balance, 'opening balance');
+            count++;
+          }
+          return count;
+        }),
+      );
       if (created > 0) this.logger.log(`seeded ${created} account(s)`);
     } catch (error) {
       // Another instance starting on the same database seeded them first.

@@ -27,6 +27,8 @@ export class AppConfig {
   readonly dbPoolSize: number;
   /** Postgres: longest wait for a pooled connection (or a new one) before a request gets 503. */
   readonly dbAcquireTimeoutMs: number;
+  /** At boot: how long an unreachable database is waited for (retried, logged) before the boot fails. */
+  readonly dbConnectTimeoutMs: number;
   readonly currency: string;
   readonly defaultOverdraftLimit: bigint;
   readonly defaultDailyWithdrawalLimit: bigint | null;
@@ -59,6 +61,7 @@ export class AppConfig {
     this.migrationsRun = env('DB_MIGRATIONS_RUN');
     this.dbPoolSize = env('DB_POOL_SIZE');
     this.dbAcquireTimeoutMs = env('DB_ACQUIRE_TIMEOUT_MS');
+    this.dbConnectTimeoutMs = env('DB_CONNECT_TIMEOUT_MS');
     this.currency = env('CURRENCY');
     this.defaultOverdraftLimit = parseConfigMoney(env('DEFAULT_OVERDRAFT_LIMIT'), 'DEFAULT_OVERDRAFT_LIMIT');
     const daily = env('DEFAULT_DAILY_WITHDRAWAL_LIMIT');

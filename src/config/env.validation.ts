@@ -1,5 +1,17 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidationError,
+  validateSync,
+} from 'class-validator';
 
 const MONEY = /^\d{1,13}(\.\d{1,2})?$/;
 const toBool = ({ value }: { value: unknown }) =>
@@ -50,6 +62,13 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(60000)
   DB_ACQUIRE_TIMEOUT_MS = 3000;
+
+  /** At boot: how long to keep retrying an unreachable database before giving up (0: one attempt). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DB_CONNECT_TIMEOUT_MS = 30000;
 
   @Matches(/^[A-Z]{3}$/, { message: 'CURRENCY must be a 3-letter ISO 4217 code such as USD' })
   CURRENCY = 'USD';
@@ -149,14 +168,40 @@ export class EnvironmentVariables {
   HTTP_MAX_CONNECTIONS = 1024;
 }
 
+/** A configuration the server cannot start with; `variables` are the ones to fix. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variables: string[],
+    readonly problems: string[],
+  ) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+// A value of the wrong type fails its range checks too ("PORT must not be
+// greater than 65535" for PORT=abc): name only the type when it is wrong.
+const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isString', 'isIn', 'matches'];
+
+function describe(error: ValidationError): string {
+  const constraints = error.constraints ?? {};
+  const typeFailure = TYPE_CONSTRAINTS.find((name) => constraints[name]);
+  const messages = typeFailure ? [constraints[typeFailure]] : Object.values(constraints);
+  // Never echo a credential into the logs.
+  const secret = /URL|KEY|SECRET|PASSWORD/.test(error.property);
+  const got = error.value === undefined || secret ? '' : ` (got ${JSON.stringify(String(error.value))})`;
+  return `${messages.join('; ')}${got}`;
+}
+
 /** ConfigModule's `validate`: a bad value stops the boot with a message naming the variable. */
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
   const blankless = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
   const env = plainToInstance(EnvironmentVariables, blankless, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(
+      errors.map((e) => e.property),
+      errors.map(describe),
+    );
   }
   return env;
 }

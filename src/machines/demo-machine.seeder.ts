@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { parseConfigMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { isCreatedByAnother } from '../database/database-errors';
+import { retryWhileUnavailable } from '../database/database-boot';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { CashKind } from './dispense-plan';
 import { Machine } from './machine.entity';
@@ -38,22 +39,25 @@ export class DemoMachineSeeder implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemoData) return;
     try {
-      const seeded = await this.runner.run(async (em) => {
-        if ((await em.count(Machine)) > 0) return false;
-        await this.machines.insert(em, {
-          machineId: 'atm-001',
-          name: 'Demo ATM',
-          location: 'Lobby',
-          cassettes: DEMO_CASSETTES.map(([value, kind, count, lowThreshold]) => ({
-            denomination: parseConfigMoney(value, 'demo denomination'),
-            kind,
-            count,
-            capacity: CAPACITY,
-            lowThreshold,
-          })),
-        });
-        return true;
-      });
+      // A database that blinks at boot is waited for, within DB_CONNECT_TIMEOUT_MS.
+      const seeded = await retryWhileUnavailable(this.config, 'seeding the demo machine', () =>
+        this.runner.run(async (em) => {
+          if ((await em.count(Machine)) > 0) return false;
+          await this.machines.insert(em, {
+            machineId: 'atm-001',
+            name: 'Demo ATM',
+            location: 'Lobby',
+            cassettes: DEMO_CASSETTES.map(([value, kind, count, lowThreshold]) => ({
+              denomination: parseConfigMoney(value, 'demo denomination'),
+              kind,
+              count,
+              capacity: CAPACITY,
+              lowThreshold,
+            })),
+          });
+          return true;
+        }),
+      );
       if (seeded) this.logger.log('seeded demo machine atm-001');
     } catch (error) {
       // Another instance starting on the same database seeded it first.
