@@ -12,6 +12,7 @@ import {
   responseBasics,
   rejectHostileBody,
 } from './common/http-body';
+import { enableCors, securityHeaders } from './common/browser-security';
 import { applyHttpLimits } from './common/http-limits';
 import { answerWrongMethods } from './common/method-not-allowed';
 import { enterRequestContext } from './common/request-context';
@@ -43,8 +44,12 @@ export function configureApp(app: NestExpressApplication): void {
   applyHttpLimits(app.getHttpServer(), config.http);
   // First: every answer is counted, refusals of the plumbing below included.
   app.use(httpMetrics(app.get(MetricsService)));
+  // Security headers on every answer, problems and preflights included.
+  app.use(securityHeaders());
   app.use(responseBasics);
-  // Authentication (401) and CORS preflights belong above this line: everything below reads the request.
+  // CORS first: a preflight carries no key and is answered here, before authentication and 405.
+  enableCors(app, config);
+  // Authentication (401) belongs here, above this line: everything below reads the request.
   app.use(requireJsonBody);
   app.use(parseJsonBody);
   app.use(answerWrongMethods(app));

@@ -40,6 +40,8 @@ export class AppConfig {
   readonly rateLimitPerMinute: number;
   /** Express's `trust proxy` setting, when TRUST_PROXY is set. */
   readonly trustProxy: boolean | number | string | undefined;
+  /** Exact browser origins allowed by CORS; empty: no CORS headers at all. */
+  readonly corsOrigins: readonly string[];
   readonly seedDemoData: boolean;
   readonly preloadAccounts: ReadonlyMap<string, bigint> | null;
   readonly logLevel: string;
@@ -72,6 +74,7 @@ export class AppConfig {
     this.idempotencyTtlSeconds = env('IDEMPOTENCY_TTL_SECONDS');
     this.rateLimitPerMinute = env('RATE_LIMIT_PER_MINUTE');
     this.trustProxy = parseTrustProxy(env('TRUST_PROXY'));
+    this.corsOrigins = parseCorsOrigins(env('CORS_ORIGINS'));
     this.seedDemoData = env('SEED_DEMO_DATA') ?? this.nodeEnv !== 'production';
     this.preloadAccounts = parsePreload(env('PRELOAD_ACCOUNTS'));
     this.logLevel = env('LOG_LEVEL');
@@ -120,4 +123,30 @@ function parseTrustProxy(value: string | undefined): boolean | number | string |
   if (!text) return undefined;
   if (text === 'true' || text === 'false') return text === 'true';
   return /^\d+$/.test(text) ? Number(text) : text;
+}
+
+/**
+ * Exact origins (`https://teller.example.com`, `http://localhost:5173`): a
+ * wildcard, a path or anything else than scheme://host[:port] is refused, so
+ * the allow-list means what it says.
+ */
+function parseCorsOrigins(text: string | undefined): readonly string[] {
+  const origins = (text ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(
+        `CORS_ORIGINS: ${JSON.stringify(origin)} is not an exact origin such as https://teller.example.com (no wildcard, path or trailing slash)`,
+      );
+    }
+  }
+  return origins;
 }

@@ -112,6 +112,11 @@ export class EnvironmentVariables {
   })
   TRUST_PROXY?: string;
 
+  /** Browser origins allowed to call the API (CORS), comma-separated exact origins; unset: no CORS headers. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
   @IsOptional()
   @Transform(toBool)
   @IsBoolean()
