@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FreshDatabase, freshDatabase } from './helpers/fresh-database';
@@ -96,5 +98,16 @@ describe('reconciliation: GET /reconciliation and the reconcile command', () => 
       timeout: 60_000,
     });
     await expect(result).rejects.toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('"reconciliation could not run"') });
+  }, 120_000);
+
+  it('exits 2 and creates nothing when SQLITE_PATH names no database (a mistyped cron line)', async () => {
+    const dir = join(tmpdir(), `atm-no-such-${process.pid}-${Date.now()}`);
+    const result = run(fromSource()[0], fromSource().slice(1), {
+      cwd: ROOT,
+      env: { ...process.env, DB_TYPE: 'sqlite', SQLITE_PATH: join(dir, 'atm.sqlite') },
+      timeout: 60_000,
+    });
+    await expect(result).rejects.toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('no SQLite database at') });
+    expect(existsSync(dir)).toBe(false);
   }, 120_000);
 });

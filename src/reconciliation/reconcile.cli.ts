@@ -14,6 +14,11 @@ import { ReconciliationService } from './reconciliation.service';
 
 export async function reconcile(env: Record<string, unknown>): Promise<number> {
   const config = AppConfig.fromEnv(env);
+  // Opening a missing file would create it (and its directory): an empty
+  // database that then "could not be checked", left behind by a typo.
+  if (config.dbType === 'sqlite' && config.sqlitePath !== ':memory:' && !existsSync(config.sqlitePath)) {
+    throw new Error(`no SQLite database at ${config.sqlitePath}`);
+  }
   // Never migrates: a check must not change the schema it checks.
   const dataSource = new DataSource({ ...dataSourceOptions(config), migrationsRun: false, entities: [] });
   await dataSource.initialize();
