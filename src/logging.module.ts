@@ -62,7 +62,11 @@ function params(config: AppConfig): Params {
       // responseBasics middleware (app.setup.ts) has already chosen the id.
       genReqId: (req) => req.id ?? '',
       customAttributeKeys: { reqId: 'req_id' },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
+      // The completion line of a 5xx without pino-http's made-up Error and its
+      // stack: the exception filter logged the real cause (a database outage
+      // rate-limited to one line a second, database/unavailable-log.ts).
+      customErrorObject: (_req, _res, _error, { err: _err, ...line }: Record<string, unknown>) => line,
     },
   };
 }

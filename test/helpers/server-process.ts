@@ -48,6 +48,8 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   /** stdout and stderr: into this file descriptor, or every chunk (utf8) to this callback. */
   output: number | ((chunk: string) => void);
+  /** Run as this user (from root): file permissions then apply, as for an operator's service user. */
+  user?: { uid: number; gid: number };
 }
 
 export function spawnServer(main: string, options: SpawnOptions): ChildProcess {
@@ -57,6 +59,7 @@ export function spawnServer(main: string, options: SpawnOptions): ChildProcess {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', target, target],
+    ...options.user,
   });
   if (typeof output === 'function') {
     const forward = (chunk: Buffer) => output(chunk.toString('utf8'));

@@ -53,12 +53,14 @@ export interface OutageRun {
 
 /** Load, `outage` after `beforeMs` for `durationMs`, then `recover`; then every check. */
 export async function runOutage(
-  { db, server }: BehindProxy,
+  { db, server }: Pick<BehindProxy, 'db' | 'server'>,
   plan: {
     beforeMs: number;
     durationMs: number;
     loadSeconds: number;
     attemptTimeoutMs: number;
+    /** Runs after `beforeMs`, before the outage's clock starts (the failover's connection terminations). */
+    prelude?: () => Promise<void>;
     outage: () => Promise<void>;
     recover: () => Promise<void>;
   },
@@ -76,6 +78,7 @@ export async function runOutage(
     attemptTimeoutMs: plan.attemptTimeoutMs,
   });
   await sleep(plan.beforeMs);
+  await plan.prelude?.();
   const startedAt = Date.now();
   await plan.outage();
   await sleep(plan.durationMs);

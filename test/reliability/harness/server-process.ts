@@ -21,6 +21,7 @@ export class ServerProcess {
   constructor(
     readonly port: number,
     private readonly env: Record<string, string>,
+    private readonly user?: { uid: number; gid: number },
   ) {}
 
   get url(): string {
@@ -48,6 +49,7 @@ export class ServerProcess {
         ...this.env,
       },
       output: this.logTail.append,
+      user: this.user,
     });
     this.child = child;
     this.starts += 1;
