@@ -143,3 +143,35 @@ describe('REQUIRE_IDEMPOTENCY_KEY', () => {
     await expect(openAccount(t, '0.00')).resolves.toBeDefined();
   });
 });
+
+describe('OpenAPI: money-moving operations', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('marks deposit, withdraw, transfers and ATM withdrawals/deposits, and says when their key is mandatory', async () => {
+    const doc = (await t.http().get('/docs-json')).body as {
+      paths: Record<string, { post?: { 'x-money-movement'?: boolean; parameters?: Array<{ name: string; description?: string }> } }>;
+    };
+    const moving = Object.entries(doc.paths)
+      .filter(([, item]) => item.post?.['x-money-movement'] === true)
+      .map(([path]) => path);
+    expect(moving).toEqual(
+      expect.arrayContaining([
+        '/accounts/{n}/deposit',
+        '/accounts/{n}/withdraw',
+        '/transfers',
+        '/machines/{id}/withdrawals',
+        '/machines/{id}/deposits',
+      ]),
+    );
+    expect(moving).not.toContain('/accounts');
+    const key = doc.paths['/transfers'].post?.parameters?.find((p) => p.name === 'Idempotency-Key');
+    expect(key?.description).toMatch(/REQUIRE_IDEMPOTENCY_KEY=true/);
+    expect(key?.description).toMatch(/outcome unknown/);
+  });
+});

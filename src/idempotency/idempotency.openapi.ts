@@ -1,5 +1,6 @@
 import type { OpenAPIObject, OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger';
 import { addProblemExample, problemContent } from '../common/api-problems.decorator';
+import { MONEY_MOVEMENT_EXTENSION } from '../common/money-movement.decorator';
 import { ProblemCode } from '../common/problems';
 import { IDEMPOTENCY_KEY_HEADER, MAX_KEY_LENGTH } from './idempotency-key';
 
@@ -45,9 +46,21 @@ export function documentIdempotency(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/** On a money-moving operation (`@MovesMoney()`): why the key matters, and when it is mandatory. */
+const MONEY_KEY_PARAMETER: ParameterObject = {
+  ...KEY_PARAMETER,
+  description:
+    `${KEY_PARAMETER.description} This operation moves money: without a key, a 503 or a dropped connection leaves ` +
+    'its outcome unknown (it may or may not have been applied), and only a retry with the same key is safe. A server ' +
+    'running with REQUIRE_IDEMPOTENCY_KEY=true refuses it without one: 400 VALIDATION_FAILED naming the header.',
+};
+
 function documentOperation(operation: OperationObject): void {
   const parameters = (operation.parameters ??= []);
-  if (!parameters.some((p) => 'name' in p && p.name === IDEMPOTENCY_KEY_HEADER)) parameters.push(KEY_PARAMETER);
+  const movesMoney = (operation as unknown as Record<string, unknown>)[MONEY_MOVEMENT_EXTENSION] === true;
+  if (!parameters.some((p) => 'name' in p && p.name === IDEMPOTENCY_KEY_HEADER)) {
+    parameters.push(movesMoney ? MONEY_KEY_PARAMETER : KEY_PARAMETER);
+  }
   for (const [status, response] of Object.entries(operation.responses)) {
     if (/^2\d\d$/.test(status) && response && !('$ref' in response)) {
       response.headers = { ...response.headers, 'Idempotent-Replayed': REPLAYED_HEADER };
