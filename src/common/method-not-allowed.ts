@@ -18,13 +18,17 @@ interface RouteLayer {
  */
 export function answerWrongMethods(app: NestExpressApplication): RequestHandler {
   let routes: RouteLayer[] | undefined;
+  let byMethod: Map<string, RouteLayer[]> | undefined;
   return (req, _res, next) => {
     routes ??= routeLayers(app);
+    byMethod ??= layersByMethod(routes);
+    // The usual case, a route for this very method, costs only that method's routes (HEAD is served by GET).
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    if (byMethod.get(method)?.some((layer) => matchesLayer(layer, req.path))) return next();
     const allowed = new Set<string>();
     for (const layer of routes) {
-      if (layer.matchers?.some((match) => matches(match, req.path))) {
-        for (const [method, on] of Object.entries(layer.route?.methods ?? {})) if (on) allowed.add(method.toUpperCase());
-      }
+      if (!matchesLayer(layer, req.path)) continue;
+      for (const [name, on] of Object.entries(layer.route?.methods ?? {})) if (on) allowed.add(name.toUpperCase());
     }
     if (allowed.has('GET')) allowed.add('HEAD');
     if (allowed.size === 0 || allowed.has(req.method)) return next();
@@ -33,6 +37,20 @@ export function answerWrongMethods(app: NestExpressApplication): RequestHandler 
       new DomainError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on this path; allowed: ${allow}`, undefined, { Allow: allow }),
     );
   };
+}
+
+function layersByMethod(routes: RouteLayer[]): Map<string, RouteLayer[]> {
+  const table = new Map<string, RouteLayer[]>();
+  for (const layer of routes) {
+    for (const [name, on] of Object.entries(layer.route?.methods ?? {})) {
+      if (on) table.set(name.toUpperCase(), [...(table.get(name.toUpperCase()) ?? []), layer]);
+    }
+  }
+  return table;
+}
+
+function matchesLayer(layer: RouteLayer, path: string): boolean {
+  return layer.matchers?.some((match) => matches(match, path)) ?? false;
 }
 
 /** A path Express cannot decode (`%zz`) is the router's to refuse, with its usual 400. */
