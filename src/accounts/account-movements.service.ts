@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { utcDay } from '../common/clock';
 import { DomainError, validationError } from '../common/domain-error';
 import { formatMoney } from '../common/money';
+import { currentRequest, SYSTEM_ACTOR } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
 import { driverBigint } from '../database/bigint.transformer';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -188,6 +189,9 @@ function ledgerParams(entry: MovementEntry, signed: bigint, now: string): Record
     counterparty: entry.counterpartyAccount ?? null,
     cash: serializeCash(entry.cash),
     reference: entry.reference ?? null,
+    actor: currentRequest()?.actor ?? SYSTEM_ACTOR,
+    request_id: currentRequest()?.requestId ?? null,
+    reverses: entry.reverses ?? null,
   };
 }
 

@@ -19,6 +19,9 @@ const LEDGER_VALUES: Record<LedgerColumn, string> = {
   cash: 'CAST(:cash AS text)',
   reference: 'CAST(:reference AS varchar)',
   created_at: ':now',
+  actor: ':actor',
+  request_id: 'CAST(:request_id AS varchar)',
+  reverses: 'CAST(:reverses AS bigint)',
 };
 /** The values in LEDGER_COLUMNS order, as LEDGER_INSERT_INTO takes them (by position). */
 const ledgerValues = (overrides: Partial<Record<LedgerColumn, string>> = {}) =>

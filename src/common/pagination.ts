@@ -41,7 +41,7 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 export function decodeIdCursor(cursor: string | undefined): number | undefined {
   const key = decodeCursor(cursor);
   if (key === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(key)) throw validationError('cursor', 'is not a valid cursor');
+  if (!/^\d{1,16}$/.test(key) || Number(key) > Number.MAX_SAFE_INTEGER) throw validationError('cursor', 'is not a valid cursor');
   return Number(key);
 }
 

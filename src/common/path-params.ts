@@ -28,7 +28,10 @@ export class MachineIdPipe implements PipeTransform<string, string> {
 @Injectable()
 export class LedgerIdPipe implements PipeTransform<string, number> {
   transform(value: string): number {
-    if (!/^[1-9]\d{0,14}$/.test(value)) throw validationError('id', 'must be a positive integer');
+    // Ids are 64-bit; as JS numbers they are exact up to 2^53 − 1.
+    if (!/^[1-9]\d{0,15}$/.test(value) || Number(value) > Number.MAX_SAFE_INTEGER) {
+      throw validationError('id', 'must be a positive integer up to 9007199254740991');
+    }
     return Number(value);
   }
 }

@@ -5,6 +5,7 @@ import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from '../../migrations/migrations';
 import { GuardedPgClient } from './pg-client-guard';
+import { useRowIdType } from './row-id.column';
 
 /** pg gives up on a statement after this long: the request gets 503. */
 export const PG_QUERY_TIMEOUT_MS = 15_000;
@@ -23,6 +24,7 @@ export const PG_STATEMENT_TIMEOUT_MS = 12_000;
  * never on here.
  */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  useRowIdType(config.dbType);
   const common = {
     migrations: MIGRATIONS,
     migrationsRun: config.migrationsRun,

@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { bigintTransformer, intTransformer } from '../database/bigint.transformer';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { bigintTransformer } from '../database/bigint.transformer';
+import { RowIdColumn, RowIdReferenceColumn } from '../database/row-id.column';
 
 export const LEDGER_TYPES = [
   'deposit',
@@ -10,6 +11,8 @@ export const LEDGER_TYPES = [
   'atm_deposit',
   'refill',
   'maintenance_reset',
+  'atm_reversal',
+  'reversal',
 ] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 
@@ -27,9 +30,11 @@ export interface CashMovement {
 @Index('idx_ledger_account', ['accountNumber', 'id'])
 @Index('idx_ledger_machine', ['machineId', 'id'])
 @Index('idx_ledger_transfer', ['transferId'])
+@Index('uq_ledger_reverses', ['reverses'], { unique: true })
+@Check('chk_ledger_type', `type IN (${LEDGER_TYPES.map((type) => `'${type}'`).join(', ')})`)
 export class LedgerEntry {
-  // sqlite hands rowids back as bigint (safe integers): normalise to number.
-  @PrimaryColumn({ type: 'integer', generated: 'increment', transformer: intTransformer })
+  /** 64 bits on both databases; a JS number (exact to 2^53 − 1). */
+  @RowIdColumn()
   id: number;
 
   @Column({ type: 'varchar', length: 24 })
@@ -59,6 +64,37 @@ export class LedgerEntry {
 
   @Column({ type: 'varchar', length: 140, nullable: true })
   reference: string | null;
+
+  /** The client that wrote the row (`system`: seeding, operator commands). */
+  @Column({ type: 'varchar', length: 64, default: 'system' })
+  actor: string;
+
+  /** The `X-Request-Id` of the request that wrote the row; null outside a request. */
+  @Column({ name: 'request_id', type: 'varchar', length: 128, nullable: true })
+  requestId: string | null;
+
+  /** The id of the row this one undoes; unique, so a row is undone at most once. */
+  @RowIdReferenceColumn('reverses')
+  reverses: number | null;
+
+  // The foreign keys the migration creates, declared so the schema check
+  // agrees; never loaded. Accounts and machines by entity name: the ledger
+  // module does not import the modules that depend on it.
+  @ManyToOne('Account')
+  @JoinColumn({ name: 'account_number' })
+  account?: never;
+
+  @ManyToOne('Account')
+  @JoinColumn({ name: 'counterparty_account' })
+  counterparty?: never;
+
+  @ManyToOne('Machine')
+  @JoinColumn({ name: 'machine_id' })
+  machine?: never;
+
+  @ManyToOne(() => LedgerEntry)
+  @JoinColumn({ name: 'reverses' })
+  reversed?: never;
 
   /** ISO 8601 UTC text: identical on both databases and sorts as time does. */
   @Column({ name: 'created_at', type: 'varchar', length: 24 })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { formatMoney, formatMoneyOrNull } from '../common/money';
-import { CashMovement, LEDGER_TYPES, LedgerEntry, LedgerType } from './ledger-entry.entity';
+import { CashMovement, LEDGER_TYPES, LedgerType } from './ledger-entry.entity';
+import type { ReadLedgerEntry } from './ledger.service';
 
 export class CashCountView {
   @ApiProperty({ example: '20.00' }) denomination: string;
@@ -21,6 +22,14 @@ export class LedgerEntryView {
   @ApiProperty({ type: String, nullable: true }) counterparty_account: string | null;
   @ApiProperty({ type: [CashCountView], nullable: true }) cash: CashCountView[] | null;
   @ApiProperty({ type: String, nullable: true }) reference: string | null;
+  /** The client that wrote the row (`system` for seeding; `bootstrap` for ADMIN_API_KEY). */
+  @ApiProperty({ example: 'teller-7' }) actor: string;
+  /** The `X-Request-Id` of the request that wrote the row; null when written outside a request. */
+  @ApiProperty({ type: String, nullable: true }) request_id: string | null;
+  /** The id of the transaction this row undoes (reversals), or null. */
+  @ApiProperty({ type: Number, nullable: true, example: null }) reverses: number | null;
+  /** The id of the transaction that undid this row, or null. */
+  @ApiProperty({ type: Number, nullable: true, example: null }) reversed_by: number | null;
   @ApiProperty({ example: '2026-11-21T10:15:30.123Z' }) created_at: string;
 }
 
@@ -40,7 +49,7 @@ export function parseCash(text: string | null): CashMovement[] | null {
   return rows.map((r) => ({ denomination: BigInt(r.denomination), count: r.count }));
 }
 
-export function toLedgerEntryView(entry: LedgerEntry): LedgerEntryView {
+export function toLedgerEntryView(entry: ReadLedgerEntry): LedgerEntryView {
   const cash = parseCash(entry.cash);
   return {
     id: entry.id,
@@ -53,6 +62,10 @@ export function toLedgerEntryView(entry: LedgerEntry): LedgerEntryView {
     counterparty_account: entry.counterpartyAccount,
     cash: cash && cash.map((c) => ({ denomination: formatMoney(c.denomination), count: c.count })),
     reference: entry.reference,
+    actor: entry.actor,
+    request_id: entry.requestId,
+    reverses: entry.reverses,
+    reversed_by: entry.reversedBy,
     created_at: entry.createdAt,
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { nowIso } from '../common/clock';
+import { currentRequest, SYSTEM_ACTOR } from '../common/request-context';
 import { DomainError } from '../common/domain-error';
 import { decodeIdCursor, Page, toPage } from '../common/pagination';
 import { driverBigintOrNull } from '../database/bigint.transformer';
@@ -18,6 +19,7 @@ export interface NewLedgerEntry {
   counterpartyAccount?: string | null;
   cash?: CashMovement[] | null;
   reference?: string | null;
+  reverses?: number | null;
   createdAt?: string;
 }
 
@@ -33,14 +35,18 @@ export const LEDGER_COLUMNS = [
   'cash',
   'reference',
   'created_at',
+  'actor',
+  'request_id',
+  'reverses',
 ] as const;
 export type LedgerColumn = (typeof LEDGER_COLUMNS)[number];
 /** `INSERT INTO ledger_entries (<LEDGER_COLUMNS>)`: add VALUES or a SELECT in the same order. */
 export const LEDGER_INSERT_INTO = `INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')})`;
 const INSERT_LEDGER_SQL = `${LEDGER_INSERT_INTO} VALUES (${LEDGER_COLUMNS.map((c) => `:${c}`).join(', ')}) RETURNING id`;
-/** The largest id Postgres's `integer` id column holds (see fitsIdColumn). */
-const PG_INTEGER_MAX = 2_147_483_647;
-const SELECT_LEDGER = `SELECT id, ${LEDGER_COLUMNS.join(', ')} FROM ledger_entries`;
+// reversed_by is derived, never stored: the ledger stays append-only, and the
+// unique index on reverses answers it.
+const SELECT_LEDGER = `SELECT id, ${LEDGER_COLUMNS.join(', ')},
+  (SELECT r.id FROM ledger_entries r WHERE r.reverses = ledger_entries.id) AS reversed_by FROM ledger_entries`;
 
 // History pages: one prepared statement per column, with and without a
 // cursor, each answered from its (column, id) index.
@@ -54,12 +60,15 @@ const PAGE_SQL = {
 };
 
 /** A raw ledger row: integers as the driver gives them (pg: int8 as text; SQLite: bigint). */
-type LedgerRow = { id: unknown; amount: unknown; balance_after: unknown } & Record<
-  Exclude<LedgerColumn, 'amount' | 'balance_after'>,
+type LedgerRow = { id: unknown; amount: unknown; balance_after: unknown; reverses: unknown; reversed_by: unknown } & Record<
+  Exclude<LedgerColumn, 'amount' | 'balance_after' | 'reverses'>,
   string | null
 >;
 
-function toLedgerEntry(row: LedgerRow): LedgerEntry {
+/** A ledger row as read: the stored columns and the derived id of the row that undid it. */
+export type ReadLedgerEntry = LedgerEntry & { reversedBy: number | null };
+
+function toLedgerEntry(row: LedgerRow): ReadLedgerEntry {
   return Object.assign(new LedgerEntry(), {
     id: Number(row.id),
     type: row.type as LedgerType,
@@ -72,6 +81,10 @@ function toLedgerEntry(row: LedgerRow): LedgerEntry {
     cash: row.cash,
     reference: row.reference,
     createdAt: row.created_at as string,
+    actor: row.actor as string,
+    requestId: row.request_id,
+    reverses: idOrNull(row.reverses),
+    reversedBy: idOrNull(row.reversed_by),
   });
 }
 
@@ -95,13 +108,15 @@ export class LedgerService {
       cash: serializeCash(entry.cash),
       reference: entry.reference ?? null,
       created_at: entry.createdAt ?? nowIso(),
+      actor: currentRequest()?.actor ?? SYSTEM_ACTOR,
+      request_id: currentRequest()?.requestId ?? null,
+      reverses: entry.reverses ?? null,
     };
     const [row] = await this.runner.query<{ id: unknown }>(em, 'ledger_append', INSERT_LEDGER_SQL, values);
     return Number(row.id);
   }
 
   async findById(id: number): Promise<LedgerEntryView> {
-    if (!this.fitsIdColumn(id)) throw transactionNotFound(id);
     const [row] = await this.runner.read((em) =>
       this.runner.query<LedgerRow>(em, 'ledger_by_id', `${SELECT_LEDGER} WHERE id = :id`, { id }),
     );
@@ -124,24 +139,17 @@ export class LedgerService {
     limit: number,
     cursor?: string,
   ): Promise<Page<LedgerEntryView>> {
-    let before = decodeIdCursor(cursor);
-    // Every id is below a bound past the column's range: no bound at all.
-    if (before !== undefined && !this.fitsIdColumn(before)) before = undefined;
+    const before = decodeIdCursor(cursor);
     const name = `ledger_page_${column}${before === undefined ? '' : '_before'}` as const;
     const rows = await this.runner.read((em) =>
       this.runner.query<LedgerRow>(em, name, PAGE_SQL[name], { value, before, limit: limit + 1 }),
     );
     return toPage(rows.map(toLedgerEntry), limit, toLedgerEntryView, (row) => row.id);
   }
+}
 
-  /**
-   * Whether `id` is in the id column's range. On Postgres the column is a
-   * 32-bit `integer` (the migration's type, which SQLite's autoincrement
-   * needs): a larger id cannot exist, and Postgres would refuse the parameter.
-   */
-  private fitsIdColumn(id: number): boolean {
-    return this.runner.dialect !== 'postgres' || id <= PG_INTEGER_MAX;
-  }
+function idOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
 }
 
 function transactionNotFound(id: number): DomainError {

@@ -13,7 +13,8 @@ export const CASH_KINDS = ['bill', 'coin'] as const;
 @Entity('cassettes')
 @Check('chk_cassettes_denomination', 'denomination > 0')
 @Check('chk_cassettes_kind', "kind IN ('bill', 'coin')")
-@Check('chk_cassettes_count', 'count >= 0 AND count <= capacity')
+// Not `<= capacity`: pieces an ATM reversal returns go back even into a full cassette.
+@Check('chk_cassettes_count', 'count >= 0')
 @Check('chk_cassettes_capacity', 'capacity > 0')
 @Check('chk_cassettes_initial', 'initial_count >= 0 AND initial_count <= capacity')
 @Check('chk_cassettes_low_threshold', 'low_threshold IS NULL OR low_threshold >= 0')
