@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
+import { ClockModule } from './common/clock';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { StrictQueryInterceptor } from './common/strict-query.interceptor';
-import { createValidationPipe } from './common/validation';
+import { AppValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -18,6 +20,7 @@ import { LedgerModule } from './ledger/ledger.module';
 @Module({
   imports: [
     AppConfigModule,
+    ClockModule,
     LoggingModule,
     DatabaseModule,
     MetricsModule,
@@ -30,7 +33,7 @@ import { LedgerModule } from './ledger/ledger.module';
     ReconciliationModule,
   ],
   providers: [
-    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_PIPE, inject: [AppConfig], useFactory: (config: AppConfig) => new AppValidationPipe(config.maxTransactionAmount) },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     // Here, not in a feature module: AppModule's providers apply first, so this runs before the idempotency interceptor.
     { provide: APP_INTERCEPTOR, useClass: StrictQueryInterceptor },

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerModule } from '../ledger/ledger.module';
 import { Account } from './account.entity';
-import { AccountMovementsService } from './account-movements.service';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
 import { DemoAccountsSeeder } from './demo-accounts.seeder';
@@ -12,7 +11,7 @@ import { TransfersService } from './transfers.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Account]), LedgerModule],
   controllers: [AccountsController, TransfersController],
-  providers: [AccountsService, AccountMovementsService, TransfersService, DemoAccountsSeeder],
-  exports: [AccountsService, AccountMovementsService],
+  providers: [AccountsService, TransfersService, DemoAccountsSeeder],
+  exports: [AccountsService],
 })
 export class AccountsModule {}

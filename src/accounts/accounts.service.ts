@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { nowIso } from '../common/clock';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { formatMoney, toMinorUnits } from '../common/money';
+import { formatMoney } from '../common/money';
 import { Page } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { LedgerService } from '../ledger/ledger.service';
 import { LedgerEntryView } from '../ledger/ledger-entry.view';
+import { Posted } from '../ledger/movement';
+import { PostingService } from '../ledger/posting.service';
 import { Account } from './account.entity';
-import { AccountMovementsService, MovementEntry } from './account-movements.service';
+import { AccountRow, SELECT_ACCOUNT_SQL, toAccount } from './account.sql';
 import { AccountView, BalanceView, MovementView, toAccountView, toBalanceView } from './account.view';
 import { CreateAccountDto } from './dto/create-account.dto';
 import { UpdateAccountDto } from './dto/update-account.dto';
@@ -21,16 +23,15 @@ import { UpdateAccountDto } from './dto/update-account.dto';
 export class AccountsService {
   constructor(
     private readonly runner: TransactionRunner,
-    private readonly movements: AccountMovementsService,
+    private readonly posting: PostingService,
     private readonly ledger: LedgerService,
+    private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
   async open(dto: CreateAccountDto): Promise<AccountView> {
-    const initial = dto.initial_deposit === undefined ? 0n : toMinorUnits(dto.initial_deposit);
-    this.movements.assertWithinMaximum(initial, 'initial_deposit');
     try {
-      const account = await this.runner.run((em) => this.insert(em, dto, initial));
+      const account = await this.runner.run((em) => this.insert(em, dto));
       return toAccountView(account, this.config.currency);
     } catch (error) {
       // Two requests racing for the same number: the loser's insert fails.
@@ -39,17 +40,17 @@ export class AccountsService {
     }
   }
 
-  /** Inserts an account and, for a non-zero opening balance, its deposit ledger row. */
-  async insert(em: EntityManager, dto: CreateAccountDto, initial: bigint, reference = 'initial deposit'): Promise<Account> {
+  /** Inserts an account and, for a non-zero opening balance, posts its deposit. */
+  async insert(em: EntityManager, dto: CreateAccountDto, reference = 'initial deposit'): Promise<Account> {
     const number = dto.account_number ?? (await this.freeAccountNumber(em));
     if (dto.account_number && (await em.existsBy(Account, { accountNumber: number }))) throw accountExists(number);
-    const now = nowIso();
+    const now = this.clock.nowIso();
     const account = em.create(Account, {
       accountNumber: number,
       holderName: dto.holder_name ?? null,
       balance: 0n,
-      overdraftLimit: dto.overdraft_limit === undefined ? this.config.defaultOverdraftLimit : toMinorUnits(dto.overdraft_limit),
-      dailyWithdrawalLimit: limitOrDefault(dto.daily_withdrawal_limit, this.config.defaultDailyWithdrawalLimit),
+      overdraftLimit: dto.overdraft_limit ?? this.config.defaultOverdraftLimit,
+      dailyWithdrawalLimit: dto.daily_withdrawal_limit === undefined ? this.config.defaultDailyWithdrawalLimit : dto.daily_withdrawal_limit,
       withdrawnToday: 0n,
       withdrawnOn: null,
       status: 'active',
@@ -58,7 +59,11 @@ export class AccountsService {
     });
     // Insert a copy: TypeORM writes the RETURNING defaults back untransformed.
     await em.insert(Account, { ...account });
-    if (initial > 0n) await this.movements.credit(em, account, initial, { type: 'deposit', reference }, now);
+    const initial = dto.initial_deposit ?? 0n;
+    if (initial > 0n) {
+      const posted = await this.posting.postIn(em, { type: 'deposit', legs: [{ account: number, amount: initial }], reference });
+      account.balance = posted.rows[0].balance as bigint;
+    }
     return account;
   }
 
@@ -72,7 +77,9 @@ export class AccountsService {
 
   async update(accountNumber: string, dto: UpdateAccountDto): Promise<AccountView> {
     const account = await this.runner.run(async (em) => {
-      const locked = (await this.movements.lock(em, [accountNumber])).get(accountNumber) as Account;
+      const query = em.createQueryBuilder(Account, 'a').where('a.account_number = :accountNumber', { accountNumber });
+      const locked = await this.runner.forUpdate(query).getOne();
+      if (!locked) throw accountNotFound(accountNumber);
       const changes = this.changesFor(locked, dto);
       await em.update(Account, { accountNumber }, changes);
       return Object.assign(locked, changes);
@@ -87,47 +94,22 @@ export class AccountsService {
     if (dto.status === 'closed' && account.balance !== 0n) {
       throw new DomainError('ACCOUNT_NOT_EMPTY', `Account ${account.accountNumber} has balance ${formatMoney(account.balance)}`);
     }
-    const changes: Partial<Account> = { updatedAt: nowIso() };
+    const changes: Partial<Account> = { updatedAt: this.clock.nowIso() };
     if (dto.holder_name !== undefined) changes.holderName = dto.holder_name;
     if (dto.status !== undefined) changes.status = dto.status;
-    if (dto.overdraft_limit !== undefined) changes.overdraftLimit = toMinorUnits(dto.overdraft_limit);
-    if (dto.daily_withdrawal_limit !== undefined) changes.dailyWithdrawalLimit = limitOrDefault(dto.daily_withdrawal_limit, null);
+    if (dto.overdraft_limit !== undefined) changes.overdraftLimit = dto.overdraft_limit;
+    if (dto.daily_withdrawal_limit !== undefined) changes.dailyWithdrawalLimit = dto.daily_withdrawal_limit;
     return changes;
   }
 
-  async deposit(accountNumber: string, amountInput: string | number, reference?: string): Promise<MovementView> {
-    const amount = toMinorUnits(amountInput);
-    this.movements.assertWithinMaximum(amount);
-    const entry: MovementEntry = { type: 'deposit', reference };
-    const now = nowIso();
-    // As withdraw: one statement when the account is there and active; the
-    // locked read only to name the refusal (404, then 409).
-    const fast = await this.runner.runStatement((em) => this.movements.tryCredit(em, accountNumber, amount, entry, now));
-    if (fast) return movementView(accountNumber, amount, fast);
-    return this.runner.run(async (em) => {
-      const account = (await this.movements.lock(em, [accountNumber])).get(accountNumber) as Account;
-      this.movements.assertActive(account);
-      const result = await this.movements.credit(em, account, amount, entry, now);
-      return movementView(accountNumber, amount, result);
-    });
+  async deposit(accountNumber: string, amount: bigint, reference?: string): Promise<MovementView> {
+    const posted = await this.posting.post({ type: 'deposit', legs: [{ account: accountNumber, amount }], reference });
+    return movementView(amount, posted);
   }
 
-  async withdraw(accountNumber: string, amountInput: string | number, reference?: string): Promise<MovementView> {
-    const amount = toMinorUnits(amountInput);
-    this.movements.assertWithinMaximum(amount);
-    const entry: MovementEntry = { type: 'withdrawal', reference };
-    const now = nowIso();
-    // One conditional statement when the withdrawal is allowed (the common
-    // case); the locked read only to name the refusal, in the contract's order.
-    const fast = await this.runner.runStatement((em) => this.movements.tryDebit(em, accountNumber, amount, entry, true, now));
-    if (fast) return movementView(accountNumber, amount, fast);
-    return this.runner.run(async (em) => {
-      const account = (await this.movements.lock(em, [accountNumber])).get(accountNumber) as Account;
-      this.movements.assertActive(account);
-      this.movements.assertCanDebit(account, amount, true, now);
-      const result = await this.movements.debit(em, account, amount, entry, true, now);
-      return movementView(accountNumber, amount, result);
-    });
+  async withdraw(accountNumber: string, amount: bigint, reference?: string): Promise<MovementView> {
+    const posted = await this.posting.post({ type: 'withdrawal', legs: [{ account: accountNumber, amount: -amount }], reference });
+    return movementView(amount, posted);
   }
 
   async history(accountNumber: string, limit: number, cursor?: string): Promise<Page<LedgerEntryView>> {
@@ -137,9 +119,11 @@ export class AccountsService {
 
   private async find(accountNumber: string): Promise<Account> {
     // A prepared statement: this read is on every balance, account and history request.
-    const account = await this.runner.read((em) => this.movements.find(em, accountNumber));
-    if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', `No account ${accountNumber}`);
-    return account;
+    const [row] = await this.runner.read((em) =>
+      this.runner.query<AccountRow>(em, 'account_select', SELECT_ACCOUNT_SQL, { account: accountNumber }),
+    );
+    if (!row) throw accountNotFound(accountNumber);
+    return toAccount(row);
   }
 
   private async freeAccountNumber(em: EntityManager): Promise<string> {
@@ -154,16 +138,16 @@ function accountExists(number: string): DomainError {
   return new DomainError('ACCOUNT_EXISTS', `Account ${number} already exists`);
 }
 
-function limitOrDefault(value: string | number | null | undefined, fallback: bigint | null): bigint | null {
-  if (value === undefined) return fallback;
-  return value === null ? null : toMinorUnits(value);
+function accountNotFound(number: string): DomainError {
+  return new DomainError('ACCOUNT_NOT_FOUND', `No account ${number}`);
 }
 
-export function movementView(accountNumber: string, amount: bigint, result: { balance: bigint; transactionId: number }): MovementView {
+function movementView(amount: bigint, posted: Posted): MovementView {
+  const [row] = posted.rows;
   return {
-    account_number: accountNumber,
-    balance: formatMoney(result.balance),
+    account_number: row.account as string,
+    balance: formatMoney(row.balance as bigint),
     amount: formatMoney(amount),
-    transaction_id: result.transactionId,
+    transaction_id: row.id,
   };
 }

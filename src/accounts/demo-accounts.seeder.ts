@@ -39,7 +39,7 @@ export class DemoAccountsSeeder implements OnApplicationBootstrap {
           let count = 0;
           for (const [number, holder, balance] of wanted) {
             if (await em.existsBy(Account, { accountNumber: number })) continue;
-            await this.accounts.insert(em, { account_number: number, holder_name: holder }, balance, 'opening balance');
+            await this.accounts.insert(em, { account_number: number, holder_name: holder, initial_deposit: balance }, 'opening balance');
             count++;
           }
           return count;

@@ -1,12 +1,39 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 import { DomainError } from './domain-error';
-import { parseMoney } from './money';
+import { formatMoney, parseMoney, toMinorUnits } from './money';
 import { FieldError } from './problems';
 
-/** An amount as the contract accepts it: `"10.50"` or a number with at most 2 decimals. */
-export function IsMoney(options: { allowZero?: boolean } = {}, validation?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
+type Constructor = abstract new (...args: never[]) => object;
+
+/** The money fields of each DTO class: the pipe turns them into bigint minor units. */
+const MONEY_FIELDS = new Map<Constructor, Map<string, { capped: boolean }>>();
+/** Sums a DTO's money must stay within MAX_TRANSACTION_AMOUNT (an ATM deposit's cash), by the field to name. */
+const CAPPED_TOTALS = new Map<Constructor, { field: string; total: (dto: never) => bigint }>();
+
+/** Marks a field the validation pipe turns into bigint minor units once it is valid. */
+export function markMoneyField(target: object, propertyName: string | symbol, capped: boolean): void {
+  const type = target.constructor as Constructor;
+  const fields = MONEY_FIELDS.get(type) ?? new Map<string, { capped: boolean }>();
+  fields.set(String(propertyName), { capped });
+  MONEY_FIELDS.set(type, fields);
+}
+
+/** The class's money, once converted, sums to at most MAX_TRANSACTION_AMOUNT (400 naming `field`). */
+export function CappedTotal<T extends object>(field: string, total: (dto: T) => bigint): ClassDecorator {
+  return (target) => {
+    CAPPED_TOTALS.set(target as unknown as Constructor, { field, total: total as (dto: never) => bigint });
+  };
+}
+
+/**
+ * An amount as the contract accepts it: `"10.50"` or a number with at most 2
+ * decimals. After validation the field holds bigint minor units; `capped`:
+ * at most MAX_TRANSACTION_AMOUNT (else 400 naming the field).
+ */
+export function IsMoney(options: { allowZero?: boolean; capped?: boolean } = {}, validation?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    markMoneyField(target, propertyName, options.capped ?? false);
     registerDecorator({
       name: 'isMoney',
       target: target.constructor,
@@ -25,6 +52,7 @@ export function IsMoney(options: { allowZero?: boolean } = {}, validation?: Vali
         },
       },
     });
+  };
 }
 
 // C0 controls (NUL among them) and DEL. Postgres cannot store NUL in text at
@@ -84,30 +112,64 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-/**
- * ValidationPipe, minus its conversion of single path and query parameters:
- * with `transform` on it turns `"1e3"` into 1000 and `"0x10"` into 16 for a
- * `number` parameter before the parameter's own pipe (TransactionIdPipe) sees
- * it, so `/transactions/1e3` read row 1000. The parameter pipes parse strictly.
- */
-class StrictValidationPipe extends ValidationPipe {
-  protected transformPrimitive(value: unknown): unknown {
-    return value;
-  }
+function validationFailed(fields: FieldError[]): DomainError {
+  const detail = fields.map((f) => f.message).join('; ') || 'The request is not valid';
+  return new DomainError('VALIDATION_FAILED', detail, fields);
 }
 
-/** Whitelist + forbid unknown fields; failures become 400 VALIDATION_FAILED with `errors`. */
-export function createValidationPipe(): ValidationPipe {
-  return new StrictValidationPipe({
-    transform: true,
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const fields = flatten(errors);
-      const detail = fields.map((f) => f.message).join('; ') || 'The request is not valid';
-      return new DomainError('VALIDATION_FAILED', detail, fields);
-    },
-  });
+/**
+ * Whitelist + forbid unknown fields; failures become 400 VALIDATION_FAILED
+ * with `errors`. Money is typed here, at the edge: once a body is valid its
+ * money fields become bigint minor units (the one parse) and the capped ones
+ * are checked against MAX_TRANSACTION_AMOUNT; services never see text.
+ */
+export class AppValidationPipe extends ValidationPipe {
+  constructor(private readonly maxAmount: bigint) {
+    super({
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => validationFailed(flatten(errors)),
+    });
+  }
+
+  /**
+   * No conversion of single path and query parameters: with `transform` on,
+   * ValidationPipe turns `"1e3"` into 1000 and `"0x10"` into 16 for a `number`
+   * parameter before the parameter's own pipe (LedgerIdPipe) sees it, so
+   * `/transactions/1e3` read row 1000. The parameter pipes parse strictly.
+   */
+  protected override transformPrimitive(value: unknown): unknown {
+    return value;
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const valid: unknown = await super.transform(value, metadata);
+    const errors: FieldError[] = [];
+    this.typeMoney(valid, '', errors);
+    if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field} ${e.message}`).join('; '), errors);
+    return valid;
+  }
+
+  private typeMoney(value: unknown, path: string, errors: FieldError[]): void {
+    if (Array.isArray(value)) return value.forEach((item, index) => this.typeMoney(item, `${path}[${index}]`, errors));
+    if (value === null || typeof value !== 'object') return;
+    const record = value as Record<string, unknown>;
+    const fields = MONEY_FIELDS.get(value.constructor as Constructor);
+    for (const [key, child] of Object.entries(record)) {
+      const field = path ? `${path}.${key}` : key;
+      const money = fields?.get(key);
+      if (!money) this.typeMoney(child, field, errors);
+      else if (child !== null && child !== undefined) record[key] = this.minor(toMinorUnits(child), money.capped, field, errors);
+    }
+    const capped = CAPPED_TOTALS.get(value.constructor as Constructor);
+    if (capped) this.minor(capped.total(value as never), true, path ? `${path}.${capped.field}` : capped.field, errors);
+  }
+
+  private minor(amount: bigint, capped: boolean, field: string, errors: FieldError[]): bigint {
+    if (capped && amount > this.maxAmount) errors.push({ field, message: `must be at most ${formatMoney(this.maxAmount)}` });
+    return amount;
+  }
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { prepareDatabase } from './database-boot';
 import { dataSourceOptions } from './data-source-options';
+import { SqlStatements } from './sql-statements';
 import { TransactionRunner } from './transaction-runner';
 
 @Global()
@@ -19,7 +20,15 @@ import { TransactionRunner } from './transaction-runner';
       },
     }),
   ],
-  providers: [TransactionRunner],
-  exports: [TransactionRunner],
+  providers: [
+    TransactionRunner,
+    // Chosen once, at start: nothing outside this folder asks which database it is.
+    {
+      provide: SqlStatements,
+      inject: [AppConfig, TransactionRunner],
+      useFactory: (config: AppConfig, runner: TransactionRunner) => SqlStatements.for(config.dbType, runner),
+    },
+  ],
+  exports: [TransactionRunner, SqlStatements],
 })
 export class DatabaseModule {}

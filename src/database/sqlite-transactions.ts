@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver';
 import { SqliteMutex } from './sqlite-mutex';
+import { markTransaction } from './typeorm-internals';
 
 /** Use cases at most in one group commit (bounds the first one's wait). */
 const MAX_GROUP = 100;
@@ -195,13 +197,6 @@ export class SqliteTransactions {
   }
 
   private connection(): Database.Database {
-    return (this.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
+    return (this.dataSource.driver as BetterSqlite3Driver).databaseConnection as Database.Database;
   }
-}
-
-// TypeORM only knows `BEGIN TRANSACTION` (deferred) for SQLite; we open the
-// transaction ourselves and tell the query runner, so repository calls that
-// wrap themselves in a transaction use a savepoint instead of a second BEGIN.
-function markTransaction(runner: QueryRunner, active: boolean): void {
-  Object.assign(runner, { isTransactionActive: active, transactionDepth: active ? 1 : 0 });
 }

@@ -2,10 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource, EntityManager, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppConfig, DbType } from '../config/app-config';
 import { isDatabaseUnavailable, isRetryableConflict } from './database-errors';
 import { SqliteTransactions } from './sqlite-transactions';
+import { markTransaction, releaseOrDiscard } from './typeorm-internals';
 
 const MAX_ATTEMPTS = 5;
 
@@ -87,7 +89,10 @@ export class TransactionRunner {
     if (this.dialect !== 'postgres') return this.sqlite.query<T>(name, statement.text, values);
     const config = { name, text: statement.text, values };
     if (em.queryRunner) return (await ((await em.queryRunner.connect()) as PgClient).query<T>(config)).rows;
-    const client = await (this.dataSource.driver as unknown as { master: { connect(): Promise<PgClient> } }).master.connect();
+    const [client, release] = (await (this.dataSource.driver as PostgresDriver).obtainMasterConnection()) as [
+      PgClient,
+      (error?: unknown) => void,
+    ];
     let broken: unknown;
     try {
       return (await client.query<T>(config)).rows;
@@ -96,7 +101,7 @@ export class TransactionRunner {
       if (isDatabaseUnavailable(error)) broken = error;
       throw error;
     } finally {
-      client.release(broken);
+      release(broken);
     }
   }
 
@@ -193,26 +198,4 @@ export class TransactionRunner {
       }
     }
   }
-}
-
-// We open the transaction ourselves and tell TypeORM's query runner, so
-// repository calls that wrap themselves in a transaction use a savepoint.
-function markTransaction(runner: QueryRunner, active: boolean): void {
-  Object.assign(runner, { isTransactionActive: active, transactionDepth: active ? 1 : 0 });
-}
-
-/**
- * After a statement timed out (pg's query_timeout) or the connection failed,
- * the server may still hold this transaction open with its statements so far,
- * while pg has dropped the queued ROLLBACK. Back in the pool, the connection's
- * next user would run inside that transaction and its COMMIT would commit the
- * failed request's partial work (found by the reliability suite's network
- * partition). So such a connection is handed back with the error: pg-pool then
- * closes it instead of reusing it, and the server rolls the transaction back.
- * TypeORM keeps that variant of release() private.
- */
-function releaseOrDiscard(runner: QueryRunner, broken: unknown): Promise<void> {
-  const pg = runner as unknown as { releasePostgresConnection?: (error: unknown) => Promise<void> };
-  if (broken !== undefined && typeof pg.releasePostgresConnection === 'function') return pg.releasePostgresConnection(broken);
-  return runner.release();
 }

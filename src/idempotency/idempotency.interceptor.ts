@@ -3,7 +3,7 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { from, lastValueFrom, Observable, throwError } from 'rxjs';
-import { nowIso } from '../common/clock';
+import { Clock } from '../common/clock';
 import { DomainError, validationError } from '../common/domain-error';
 import { MONEY_MOVEMENT } from '../common/money-movement.decorator';
 import { toProblem, VerbatimResponse } from '../common/problem-details.filter';
@@ -48,6 +48,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly store: IdempotencyStore,
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -83,7 +84,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         // handle() inside run: the handler's async context is bound here, so
         // its own runner.run joins this transaction (and a retry re-runs it here).
         const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        const stored = await this.store.store(em, request, successResponse(status, body), nowIso(), this.cutoff());
+        const stored = await this.store.store(em, request, successResponse(status, body), this.clock.nowIso(), this.cutoff());
         if (stored) throw new Superseded(stored);
         return { fresh: true, body };
       });
@@ -106,12 +107,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // Not storable (400, 5xx): only look; if even that fails, the original error stands.
     if (!refusal) return this.runner.run((em) => this.store.find(em, request, this.cutoff())).catch(() => null);
     // If storing fails the client gets a 5xx: nothing was applied, so a retry may proceed.
-    return this.runner.run((em) => this.store.store(em, request, refusal, nowIso(), this.cutoff()));
+    return this.runner.run((em) => this.store.store(em, request, refusal, this.clock.nowIso(), this.cutoff()));
   }
 
   /** Keys created at or before this instant are expired: unknown, and prunable. */
   private cutoff(): string {
-    return new Date(Date.now() - this.config.idempotencyTtlSeconds * 1000).toISOString();
+    return new Date(this.clock.now().getTime() - this.config.idempotencyTtlSeconds * 1000).toISOString();
   }
 }
 

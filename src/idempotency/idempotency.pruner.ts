@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyStore } from './idempotency.store';
@@ -25,6 +26,7 @@ export class IdempotencyPruner implements OnApplicationBootstrap, OnModuleDestro
     private readonly runner: TransactionRunner,
     private readonly store: IdempotencyStore,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     @Inject(IDEMPOTENCY_OPTIONS) private readonly options: IdempotencyOptions,
   ) {}
 
@@ -43,7 +45,7 @@ export class IdempotencyPruner implements OnApplicationBootstrap, OnModuleDestro
 
   /** Deletes every key older than the TTL, one short transaction per batch; returns how many. */
   async pruneExpired(): Promise<number> {
-    const cutoff = new Date(Date.now() - this.config.idempotencyTtlSeconds * 1000).toISOString();
+    const cutoff = new Date(this.clock.now().getTime() - this.config.idempotencyTtlSeconds * 1000).toISOString();
     const batch = this.options.pruneBatchSize;
     let total = 0;
     while (!this.stopped) {

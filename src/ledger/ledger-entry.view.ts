@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { formatMoney, formatMoneyOrNull } from '../common/money';
-import { CashMovement, LEDGER_TYPES, LedgerType } from './ledger-entry.entity';
+import { parseCash } from './cassette-cash';
+import { LEDGER_TYPES, LedgerType } from './ledger-entry.entity';
 import type { ReadLedgerEntry } from './ledger.service';
 
 export class CashCountView {
@@ -36,17 +37,6 @@ export class LedgerEntryView {
 export class LedgerPageView {
   @ApiProperty({ type: [LedgerEntryView] }) items: LedgerEntryView[];
   @ApiPropertyOptional({ type: String, nullable: true }) next_cursor: string | null;
-}
-
-export function serializeCash(cash: CashMovement[] | null | undefined): string | null {
-  if (!cash) return null;
-  return JSON.stringify(cash.map((c) => ({ denomination: Number(c.denomination), count: c.count })));
-}
-
-export function parseCash(text: string | null): CashMovement[] | null {
-  if (text === null) return null;
-  const rows = JSON.parse(text) as Array<{ denomination: number; count: number }>;
-  return rows.map((r) => ({ denomination: BigInt(r.denomination), count: r.count }));
 }
 
 export function toLedgerEntryView(entry: ReadLedgerEntry): LedgerEntryView {

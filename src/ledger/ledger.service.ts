@@ -1,48 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { nowIso } from '../common/clock';
-import { currentRequest, SYSTEM_ACTOR } from '../common/request-context';
 import { DomainError } from '../common/domain-error';
 import { decodeIdCursor, Page, toPage } from '../common/pagination';
 import { driverBigintOrNull } from '../database/bigint.transformer';
 import { TransactionRunner } from '../database/transaction-runner';
-import { CashMovement, LedgerEntry, LedgerType } from './ledger-entry.entity';
-import { serializeCash, toLedgerEntryView, LedgerEntryView } from './ledger-entry.view';
+import { LedgerEntry, LedgerType } from './ledger-entry.entity';
+import { LedgerEntryView, toLedgerEntryView } from './ledger-entry.view';
+import { LEDGER_COLUMNS, LedgerColumn } from './posting.sql';
 
-export interface NewLedgerEntry {
-  type: LedgerType;
-  accountNumber?: string | null;
-  machineId?: string | null;
-  amount?: bigint | null;
-  balanceAfter?: bigint | null;
-  transferId?: string | null;
-  counterpartyAccount?: string | null;
-  cash?: CashMovement[] | null;
-  reference?: string | null;
-  reverses?: number | null;
-  createdAt?: string;
-}
-
-/** The columns every ledger INSERT writes, in order (here and in account-movements.sql.ts). */
-export const LEDGER_COLUMNS = [
-  'type',
-  'account_number',
-  'machine_id',
-  'amount',
-  'balance_after',
-  'transfer_id',
-  'counterparty_account',
-  'cash',
-  'reference',
-  'created_at',
-  'actor',
-  'request_id',
-  'reverses',
-] as const;
-export type LedgerColumn = (typeof LEDGER_COLUMNS)[number];
-/** `INSERT INTO ledger_entries (<LEDGER_COLUMNS>)`: add VALUES or a SELECT in the same order. */
-export const LEDGER_INSERT_INTO = `INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')})`;
-const INSERT_LEDGER_SQL = `${LEDGER_INSERT_INTO} VALUES (${LEDGER_COLUMNS.map((c) => `:${c}`).join(', ')}) RETURNING id`;
 // reversed_by is derived, never stored: the ledger stays append-only, and the
 // unique index on reverses answers it.
 const SELECT_LEDGER = `SELECT id, ${LEDGER_COLUMNS.join(', ')},
@@ -88,39 +52,16 @@ function toLedgerEntry(row: LedgerRow): ReadLedgerEntry {
   });
 }
 
-/** The append-only ledger: rows are only ever inserted, in the caller's transaction. */
+/** Reads of the append-only ledger (PostingService is the only writer). */
 @Injectable()
 export class LedgerService {
   constructor(private readonly runner: TransactionRunner) {}
-
-  /** Appends one row inside the caller's transaction and returns its id. */
-  async append(em: EntityManager, entry: NewLedgerEntry): Promise<number> {
-    // Raw INSERT … RETURNING (both databases, prepared on Postgres): TypeORM's
-    // own insert cannot read back a bigint rowid from better-sqlite3's safe-integer mode.
-    const values = {
-      type: entry.type,
-      account_number: entry.accountNumber ?? null,
-      machine_id: entry.machineId ?? null,
-      amount: entry.amount ?? null,
-      balance_after: entry.balanceAfter ?? null,
-      transfer_id: entry.transferId ?? null,
-      counterparty_account: entry.counterpartyAccount ?? null,
-      cash: serializeCash(entry.cash),
-      reference: entry.reference ?? null,
-      created_at: entry.createdAt ?? nowIso(),
-      actor: currentRequest()?.actor ?? SYSTEM_ACTOR,
-      request_id: currentRequest()?.requestId ?? null,
-      reverses: entry.reverses ?? null,
-    };
-    const [row] = await this.runner.query<{ id: unknown }>(em, 'ledger_append', INSERT_LEDGER_SQL, values);
-    return Number(row.id);
-  }
 
   async findById(id: number): Promise<LedgerEntryView> {
     const [row] = await this.runner.read((em) =>
       this.runner.query<LedgerRow>(em, 'ledger_by_id', `${SELECT_LEDGER} WHERE id = :id`, { id }),
     );
-    if (!row) throw transactionNotFound(id);
+    if (!row) throw new DomainError('TRANSACTION_NOT_FOUND', `No transaction ${id}`);
     return toLedgerEntryView(toLedgerEntry(row));
   }
 
@@ -150,8 +91,4 @@ export class LedgerService {
 
 function idOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
-}
-
-function transactionNotFound(id: number): DomainError {
-  return new DomainError('TRANSACTION_NOT_FOUND', `No transaction ${id}`);
 }

@@ -1,6 +1,6 @@
-// The statements of CashInventoryService, with :named parameters (run through
-// TransactionRunner.query: prepared once per name on Postgres, so each name is
-// unique across the app).
+// The machine-and-cassettes read of CashInventoryService, with :named
+// parameters (run through TransactionRunner.query: a prepared statement on
+// Postgres). Cash moves only through the ledger's posting core.
 import { driverBigint } from '../database/bigint.transformer';
 import { Cassette } from './cassette.entity';
 import type { CashKind } from './dispense-plan';
@@ -11,24 +11,10 @@ import { Machine, MachineStatus } from './machine.entity';
 // result row's machine and cassette rows as it returns them, in that order,
 // so the machine row is always taken first, as every path that locks
 // cassettes does.
-const LOCK_SELECT = `SELECT m.machine_id, m.name, m.location, m.status, m.created_at, m.updated_at,
+export const MACHINE_CASH_SQL = `SELECT m.machine_id, m.name, m.location, m.status, m.created_at, m.updated_at,
   c.denomination, c.kind, c.count, c.capacity, c.initial_count, c.low_threshold
   FROM machines m JOIN cassettes c ON c.machine_id = m.machine_id
   WHERE m.machine_id = :machine ORDER BY c.denomination DESC`;
-
-export const CASH_INVENTORY_SQL = {
-  machineExists: `SELECT 1 AS found FROM machines WHERE machine_id = :machine`,
-  // Reads, and SQLite's lock: its transaction already holds the write lock.
-  machineSelect: LOCK_SELECT,
-  machinePgLock: `${LOCK_SELECT} FOR UPDATE`,
-  // Every moved cassette's new count in one statement.
-  cassettesPgSaveCounts: `UPDATE cassettes AS c SET count = v.count
-  FROM unnest(CAST(:denominations AS bigint[]), CAST(:counts AS integer[])) AS v(denomination, count)
-  WHERE c.machine_id = :machine AND c.denomination = v.denomination`,
-  cassetteSqliteSaveCount: `UPDATE cassettes SET count = :count WHERE machine_id = :machine AND denomination = :denomination`,
-} as const;
-
-export type CashInventoryStatement = keyof typeof CASH_INVENTORY_SQL;
 
 /** A row of the lock statement: integers as the driver gives them (pg: int8 as text; SQLite: bigint). */
 export interface MachineCassetteRow {

@@ -90,7 +90,7 @@ export function toMachineView(machine: Machine, status: CashStatus): MachineView
   };
 }
 
-export function totalOf(cassettes: readonly Cassette[]): bigint {
+export function totalOf(cassettes: ReadonlyArray<Pick<Cassette, 'denomination' | 'count'>>): bigint {
   return cassettes.reduce((sum, c) => sum + c.denomination * BigInt(c.count), 0n);
 }
 

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccountsModule } from '../accounts/accounts.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { AtmService } from './atm.service';
 import { CashInventoryService } from './cash-inventory.service';
@@ -13,7 +12,7 @@ import { MachinesController } from './machines.controller';
 import { MachinesService } from './machines.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Machine, Cassette]), AccountsModule, LedgerModule],
+  imports: [TypeOrmModule.forFeature([Machine, Cassette]), LedgerModule],
   controllers: [MachinesController, MachineCashController],
   providers: [MachinesService, CashInventoryService, AtmService, DemoMachineSeeder, CashMetrics],
   exports: [MachinesService],

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { nowIso } from '../common/clock';
+import { Clock } from '../common/clock';
 import { DomainError, validationError } from '../common/domain-error';
-import { formatMoney, toMinorUnits } from '../common/money';
+import { formatMoney } from '../common/money';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { LedgerService } from '../ledger/ledger.service';
+import { machineNotFound, PostingService } from '../ledger/posting.service';
 import { LedgerEntryView } from '../ledger/ledger-entry.view';
-import { CashInventoryService, machineNotFound } from './cash-inventory.service';
+import { CashInventoryService } from './cash-inventory.service';
 import { CASH_STATUS_SQL, CashStatus, cashStatus } from './cash-status';
 import { Cassette } from './cassette.entity';
 import type { CashKind } from './dispense-plan';
@@ -31,7 +32,9 @@ export class MachinesService {
   constructor(
     private readonly runner: TransactionRunner,
     private readonly ledger: LedgerService,
+    private readonly posting: PostingService,
     private readonly cash: CashInventoryService,
+    private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
@@ -41,7 +44,7 @@ export class MachinesService {
       name: dto.name,
       location: dto.location,
       cassettes: dto.cassettes.map((c) => ({
-        denomination: toMinorUnits(c.denomination),
+        denomination: c.denomination,
         kind: c.kind,
         count: c.count,
         capacity: c.capacity,
@@ -57,10 +60,10 @@ export class MachinesService {
     }
   }
 
-  /** Inserts a machine, its cassettes, and the `refill` ledger row of the initial counts. */
+  /** Inserts a machine and its empty cassettes, then posts the initial counts as a `refill`. */
   async insert(em: EntityManager, spec: NewMachine): Promise<Machine> {
     if (await em.existsBy(Machine, { machineId: spec.machineId })) throw machineExists(spec.machineId);
-    const now = nowIso();
+    const now = this.clock.nowIso();
     const machine: Machine = {
       machineId: spec.machineId,
       name: spec.name ?? null,
@@ -71,16 +74,14 @@ export class MachinesService {
     };
     // Plain copies: TypeORM writes RETURNING defaults back untransformed.
     await em.insert(Machine, { ...machine });
-    const cassettes = spec.cassettes.map((c) => ({ machineId: spec.machineId, ...c, initialCount: c.count }));
+    // Empty at first: the refill posted below puts the pieces in, so each count is its ledger sum.
+    const cassettes = spec.cassettes.map((c) => ({ machineId: spec.machineId, ...c, count: 0, initialCount: c.count }));
     await em.insert(
       Cassette,
       cassettes.map((c) => ({ ...c })),
     );
-    const cash = [...spec.cassettes]
-      .sort((a, b) => (a.denomination > b.denomination ? -1 : 1))
-      .filter((c) => c.count > 0)
-      .map((c) => ({ denomination: c.denomination, count: c.count }));
-    await this.ledger.append(em, { type: 'refill', machineId: spec.machineId, cash, reference: 'initial load', createdAt: now });
+    const cash = spec.cassettes.filter((c) => c.count > 0).map((c) => ({ denomination: c.denomination, count: c.count }));
+    await this.posting.postIn(em, { type: 'refill', legs: [], machine: { id: spec.machineId, cash }, reference: 'initial load' });
     return machine;
   }
 
@@ -128,7 +129,7 @@ export class MachinesService {
           .where('machine_id = :machineId AND denomination = :denomination', { machineId, denomination: String(cassette.denomination) })
           .execute();
       }
-      const changes: Partial<Machine> = { updatedAt: nowIso() };
+      const changes: Partial<Machine> = { updatedAt: this.clock.nowIso() };
       if (dto.name !== undefined) changes.name = dto.name;
       if (dto.location !== undefined) changes.location = dto.location;
       if (dto.status !== undefined) changes.status = dto.status;
@@ -164,10 +165,9 @@ export class MachinesService {
 }
 
 /** The cassette a request line names; UNKNOWN_DENOMINATION (422) as for a refill. */
-function findCassette(cassettes: Cassette[], denomination: string | number): Cassette {
-  const minor = toMinorUnits(denomination);
-  const cassette = cassettes.find((c) => c.denomination === minor);
-  if (!cassette) throw new DomainError('UNKNOWN_DENOMINATION', `The machine has no cassette for ${formatMoney(minor)}`);
+function findCassette(cassettes: Cassette[], denomination: bigint): Cassette {
+  const cassette = cassettes.find((c) => c.denomination === denomination);
+  if (!cassette) throw new DomainError('UNKNOWN_DENOMINATION', `The machine has no cassette for ${formatMoney(denomination)}`);
   return cassette;
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { nowIso } from '../common/clock';
+import { Clock } from '../common/clock';
 import { formatMoney } from '../common/money';
 import { driverBigint } from '../database/bigint.transformer';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -18,14 +18,17 @@ import { AccountMismatchView, CassetteMismatchView, ReconciliationView } from '.
 export class ReconciliationService {
   private readonly sql: ReconciliationStatements;
 
-  constructor(private readonly runner: TransactionRunner) {
+  constructor(
+    private readonly runner: TransactionRunner,
+    private readonly clock: Clock = new Clock(),
+  ) {
     this.sql = RECONCILIATION_SQL[runner.dialect];
   }
 
   async check(): Promise<ReconciliationView> {
     const started = Date.now();
     return this.runner.snapshot(async (em) => {
-      const checkedAt = nowIso();
+      const checkedAt = this.clock.nowIso();
       const [accounts] = await this.run<{ n: unknown }>(em, 'reconcile_accounts_checked');
       const accountRows = await this.run<AccountMismatchRow>(em, 'reconcile_accounts');
       const [machines] = await this.run<{ n: unknown }>(em, 'reconcile_machines_checked');

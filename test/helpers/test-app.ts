@@ -1,5 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
@@ -19,11 +19,15 @@ export interface TestApp {
  * Boots the real app (real database, real HTTP plumbing) on the database the
  * jest project chose: SQLite file or the run's Postgres database.
  */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  /** More provider overrides (a fixed Clock, …). */
+  customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
+): Promise<TestApp> {
+  const builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
-    .useValue(AppConfig.fromEnv({ ...process.env, ...overrides }))
-    .compile();
+    .useValue(AppConfig.fromEnv({ ...process.env, ...overrides }));
+  const moduleRef = await customize(builder).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
   configureApp(app);
   await app.init();

@@ -26,18 +26,18 @@ export class CreateAccountDto {
     ],
   })
   @ValidateIf((dto: CreateAccountDto) => dto.initial_deposit !== undefined)
-  @IsMoney({ allowZero: true })
-  initial_deposit?: string | number;
+  @IsMoney({ allowZero: true, capped: true })
+  initial_deposit?: bigint;
 
   /** How far below zero the balance may go; default `DEFAULT_OVERDRAFT_LIMIT`. */
   @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '0.00' }, { type: 'number' }] })
   @ValidateIf((dto: CreateAccountDto) => dto.overdraft_limit !== undefined)
   @IsMoney({ allowZero: true })
-  overdraft_limit?: string | number;
+  overdraft_limit?: bigint;
 
   /** Per UTC day, teller + ATM withdrawals; null: no limit. Default `DEFAULT_DAILY_WITHDRAWAL_LIMIT`. */
   @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '500.00' }, { type: 'number' }], nullable: true })
   @IsOptional()
   @IsMoney({ allowZero: true })
-  daily_withdrawal_limit?: string | number | null;
+  daily_withdrawal_limit?: bigint | null;
 }

@@ -11,8 +11,8 @@ export class MoneyMovementDto {
       { type: 'number', example: 60 },
     ],
   })
-  @IsMoney()
-  amount: string | number;
+  @IsMoney({ capped: true })
+  amount: bigint;
 
   /** Free text kept on the ledger row. */
   @ApiPropertyOptional({ maxLength: 140, pattern: PLAIN_TEXT_PATTERN, example: 'counter 3' })

@@ -20,8 +20,8 @@ export class TransferDto {
       { type: 'number', example: 25 },
     ],
   })
-  @IsMoney()
-  amount: string | number;
+  @IsMoney({ capped: true })
+  amount: bigint;
 
   @ApiPropertyOptional({ maxLength: 140, pattern: PLAIN_TEXT_PATTERN })
   @IsOptional()

@@ -19,11 +19,11 @@ export class UpdateAccountDto {
   @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '100.00' }, { type: 'number' }] })
   @ValidateIf((dto: UpdateAccountDto) => dto.overdraft_limit !== undefined)
   @IsMoney({ allowZero: true })
-  overdraft_limit?: string | number;
+  overdraft_limit?: bigint;
 
   /** null removes the limit. */
   @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '500.00' }, { type: 'number' }], nullable: true })
   @IsOptional()
   @IsMoney({ allowZero: true })
-  daily_withdrawal_limit?: string | number | null;
+  daily_withdrawal_limit?: bigint | null;
 }

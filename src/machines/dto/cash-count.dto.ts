@@ -6,7 +6,7 @@ import { DENOMINATION_SCHEMA, IsDenomination, MAX_PIECES } from './cash-validati
 export class CashCountDto {
   @ApiProperty(DENOMINATION_SCHEMA)
   @IsDenomination()
-  denomination: string | number;
+  denomination: bigint;
 
   @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_PIECES, example: 10 })
   @IsInt()

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, ValidateNested } from 'class-validator';
 import { ACCOUNT_NUMBER_PATTERN } from '../../common/path-params';
-import { IsMoney } from '../../common/validation';
+import { CappedTotal, IsMoney } from '../../common/validation';
 import { CashCountDto } from './cash-count.dto';
 import { DistinctDenominations, MAX_CASH_LINES } from './cash-validation';
 
@@ -37,10 +37,11 @@ export class AtmWithdrawalDto {
       { type: 'number', example: 60 },
     ],
   })
-  @IsMoney()
-  amount: string | number;
+  @IsMoney({ capped: true })
+  amount: bigint;
 }
 
+@CappedTotal<AtmDepositDto>('cash', (dto) => dto.cash.reduce((sum, line) => sum + line.denomination * BigInt(line.count), 0n))
 export class AtmDepositDto {
   @ApiProperty({ example: '1001', pattern: ACCOUNT_NUMBER_PATTERN.source })
   @IsString()

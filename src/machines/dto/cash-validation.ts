@@ -1,5 +1,6 @@
 import { registerDecorator, ValidationArguments } from 'class-validator';
 import { parseMoney } from '../../common/money';
+import { markMoneyField } from '../../common/validation';
 
 // Request bounds of the machines API (documented in OpenAPI and the README).
 // They keep every sum far below 2^53 minor units: 20 cassettes × 10^6 pieces
@@ -18,7 +19,8 @@ export const DENOMINATION_SCHEMA = {
 
 /** A denomination: a money value > 0 and at most MAX_DENOMINATION. */
 export function IsDenomination(): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
+  return (target: object, propertyName: string | symbol) => {
+    markMoneyField(target, propertyName, false);
     registerDecorator({
       name: 'isDenomination',
       target: target.constructor,
@@ -31,6 +33,7 @@ export function IsDenomination(): PropertyDecorator {
         defaultMessage: () => `$property must be a money value greater than 0 and at most ${MAX_DENOMINATION_TEXT}, e.g. "20.00"`,
       },
     });
+  };
 }
 
 /** No two lines of a cash list name the same denomination ("20" and "20.00" are the same). */

@@ -30,7 +30,7 @@ import {
 export class CassetteSpecDto {
   @ApiProperty(DENOMINATION_SCHEMA)
   @IsDenomination()
-  denomination: string | number;
+  denomination: bigint;
 
   /** Only coins count against MAX_COINS_PER_WITHDRAWAL. */
   @ApiProperty({ enum: CASH_KINDS, example: 'bill' })

@@ -21,7 +21,7 @@ import { DENOMINATION_SCHEMA, DistinctDenominations, IsDenomination, MAX_CASH_LI
 export class CassetteThresholdDto {
   @ApiProperty(DENOMINATION_SCHEMA)
   @IsDenomination()
-  denomination: string | number;
+  denomination: bigint;
 
   /** null: never low. */
   @ApiProperty({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_PIECES, example: 10 })
