@@ -38,6 +38,11 @@ describe('daily withdrawal limit at UTC midnight', () => {
   const withdraw = (account: string, amount: string) => t.http().post(`/accounts/${account}/withdraw`).send({ amount });
   const atm = (machine: string, account: string, amount: string) =>
     t.http().post(`/machines/${machine}/withdrawals`).send({ account_number: account, amount });
+  const atmId = async (machine: string, account: string, amount: string) => {
+    const res = await atm(machine, account, amount);
+    expect(res.status).toBe(201);
+    return res.body.transaction_id as number;
+  };
 
   it('refuses past the limit until 23:59:59.999, and gives the whole limit back at 00:00:00.000', async () => {
     clock.at = '2026-03-01T23:59:59.000Z';
@@ -64,9 +69,9 @@ describe('daily withdrawal limit at UTC midnight', () => {
     clock.at = '2026-03-03T23:00:00.000Z';
     const account = await open();
     const machine = await createMachine(t, [bill('20.00', 50)]);
-    const yesterday = (await atm(machine, account, '40.00')).body.transaction_id as number;
+    const yesterday = await atmId(machine, account, '40.00');
     clock.at = '2026-03-04T10:00:00.000Z';
-    const today = (await atm(machine, account, '100.00')).body.transaction_id as number;
+    const today = await atmId(machine, account, '100.00');
     const posting = t.app.get(PostingService);
     const reverse = (id: number, amount: bigint, pieces: number, day: string) =>
       posting.post({
@@ -81,7 +86,8 @@ describe('daily withdrawal limit at UTC midnight', () => {
     await reverse(today, 6000n, 3, '2026-03-04');
     await expect(withdraw(account, '60.00')).resolves.toMatchObject({ status: 200 });
     await expect(withdraw(account, '0.01')).resolves.toMatchObject({ status: 422, body: { code: 'DAILY_LIMIT_EXCEEDED' } });
-    await expect(reverse(today, 6000n, 3, '2026-03-04')).rejects.toThrow();
+    // A row is reversed at most once: the database refuses a second reversal.
+    await expect(reverse(today, 6000n, 3, '2026-03-04')).rejects.toThrow(/unique|duplicate/i);
     const row = await t.http().get(`/transactions/${today}`).expect(200);
     expect(row.body.reversed_by).toEqual(expect.any(Number));
     await expect(balanceAndLedger(t, account)).resolves.toMatchObject({ balance: 90000n, ledger: 90000n });
