@@ -22,7 +22,7 @@ export function markMoneyField(target: object, propertyName: string | symbol, ca
 /** The class's money, once converted, sums to at most MAX_TRANSACTION_AMOUNT (400 naming `field`). */
 export function CappedTotal<T extends object>(field: string, total: (dto: T) => bigint): ClassDecorator {
   return (target) => {
-    CAPPED_TOTALS.set(target as unknown as Constructor, { field, total: total as (dto: never) => bigint });
+    CAPPED_TOTALS.set(target as unknown as Constructor, { field, total });
   };
 }
 

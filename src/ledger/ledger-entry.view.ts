@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { formatMoney, formatMoneyOrNull } from '../common/money';
 import { parseCash } from './cassette-cash';
-import { LEDGER_TYPES, LedgerType } from './ledger-entry.entity';
-import type { ReadLedgerEntry } from './ledger.service';
+import { LEDGER_TYPES, LedgerEntry, LedgerType } from './ledger-entry.entity';
+
+/** A ledger row as read: the stored columns and the derived id of the row that undid it. */
+export type ReadLedgerEntry = LedgerEntry & { reversedBy: number | null };
 
 export class CashCountView {
   @ApiProperty({ example: '20.00' }) denomination: string;

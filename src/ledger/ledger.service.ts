@@ -4,7 +4,7 @@ import { decodeIdCursor, Page, toPage } from '../common/pagination';
 import { driverBigintOrNull } from '../database/bigint.transformer';
 import { TransactionRunner } from '../database/transaction-runner';
 import { LedgerEntry, LedgerType } from './ledger-entry.entity';
-import { LedgerEntryView, toLedgerEntryView } from './ledger-entry.view';
+import { LedgerEntryView, ReadLedgerEntry, toLedgerEntryView } from './ledger-entry.view';
 import { LEDGER_COLUMNS, LedgerColumn } from './posting.sql';
 
 // reversed_by is derived, never stored: the ledger stays append-only, and the
@@ -28,9 +28,6 @@ type LedgerRow = { id: unknown; amount: unknown; balance_after: unknown; reverse
   Exclude<LedgerColumn, 'amount' | 'balance_after' | 'reverses'>,
   string | null
 >;
-
-/** A ledger row as read: the stored columns and the derived id of the row that undid it. */
-export type ReadLedgerEntry = LedgerEntry & { reversedBy: number | null };
 
 function toLedgerEntry(row: LedgerRow): ReadLedgerEntry {
   return Object.assign(new LedgerEntry(), {
