@@ -159,8 +159,8 @@ function timeCommand(args: string[], env: NodeJS.ProcessEnv): string {
 async function main(): Promise<void> {
   const rows = Number(arg('rows', '1000000'));
   const lines = [
-    '| database | ledger rows | generating | check (3 runs, in-process) | `reconcile` command (with process start) |',
-    '|---|---|---|---|---|',
+    "| database | ledger rows | generating | check, 3 runs in-process: wall (this process's CPU) | `npm run reconcile` (ts-node): wall | `npm run reconcile:dist`: wall |",
+    '|---|---|---|---|---|---|',
   ];
   for (const dialect of arg('db', 'postgres,sqlite').split(',') as Array<'postgres' | 'sqlite'>) {
     lines.push(await measure(dialect, rows));
