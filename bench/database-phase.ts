@@ -5,7 +5,16 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BenchOptions, DbKind } from './bench-options';
-import { ACCOUNTS, createMachines, growLedgerPostgres, growLedgerSqlite, HISTORY_ACCOUNTS, preloadAccountsEnv } from './fixtures';
+import {
+  ACCOUNTS,
+  BENCH_ADMIN_KEY,
+  createBenchClient,
+  createMachines,
+  growLedgerPostgres,
+  growLedgerSqlite,
+  HISTORY_ACCOUNTS,
+  preloadAccountsEnv,
+} from './fixtures';
 import { checkInvariants, withPg } from './invariants';
 import { runPgbench, PgbenchResult } from './pgbench';
 import { runScenario, ScenarioResult } from './run-scenario';
@@ -49,6 +58,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
     PRELOAD_ACCOUNTS: preloadAccountsEnv(),
     DB_MIGRATIONS_RUN: 'true',
     NODE_OPTIONS: productionNodeOptions() ?? '',
+    ADMIN_API_KEY: BENCH_ADMIN_KEY,
     PORT: String(await freePort()),
     ...(db === 'postgres' ? { DB_TYPE: 'postgres', DATABASE_URL: dbUrl } : { DB_TYPE: 'sqlite', SQLITE_PATH: sqliteFile }),
     ...opts.serverEnv,
@@ -58,6 +68,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
   try {
     server = await startServer(main, env, join(workDir, `server-${db}.log`), opts.nodeArgs);
     const running = server;
+    const apiKey = await createBenchClient(running.baseUrl);
     const haveMachines = await createMachines(running.baseUrl);
     const grow = (accounts: readonly string[], rows: number) =>
       db === 'postgres' ? growLedgerPostgres(dbUrl, accounts, rows) : Promise.resolve(growLedgerSqlite(sqliteFile, accounts, rows));
@@ -69,7 +80,7 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
         return;
       }
       if (db === 'postgres') await withPg(dbUrl, (c) => c.query('CHECKPOINT'));
-      result.scenarios.push(await runScenario(SCENARIOS[name], running, opts, workDir, db === 'postgres' ? dbName : '(sqlite)'));
+      result.scenarios.push(await runScenario(SCENARIOS[name], running, opts, workDir, db === 'postgres' ? dbName : '(sqlite)', apiKey));
     };
     await scenario('live');
     await scenario('balance');

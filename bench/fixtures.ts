@@ -12,6 +12,27 @@ export const MACHINES = Array.from({ length: 10 }, (_, i) => `bench-atm-${String
 /** Every ATM amount is dispensable from the cassettes below (fewest pieces: 1–3 notes). */
 export const ATM_AMOUNTS = ['20.00', '40.00', '60.00', '100.00', '150.00', '25.00', '5.00'];
 
+/** ADMIN_API_KEY of the benchmarked server: it makes the bench's own client, and its machines. */
+export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef0123456789';
+const adminHeaders = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_KEY}` };
+
+/**
+ * The key the load is sent with: an admin client made through POST /clients,
+ * so every request is verified as a real client's is (cached after the first
+ * lookup). Null on a server without clients (a build from before
+ * authentication, for an A/B run): the load then goes without a key.
+ */
+export async function createBenchClient(baseUrl: string): Promise<string | null> {
+  const response = await fetch(`${baseUrl}/clients`, {
+    method: 'POST',
+    headers: adminHeaders,
+    body: JSON.stringify({ name: 'bench', role: 'admin' }),
+  });
+  if (response.status === 404) return null;
+  if (response.status !== 201) throw new Error(`POST /clients: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { api_key: string }).api_key;
+}
+
 /** PRELOAD_ACCOUNTS: balances big enough for every withdrawal the run makes. */
 export function preloadAccountsEnv(): string {
   const balances: Record<string, string> = {};
@@ -31,7 +52,7 @@ export async function createMachines(baseUrl: string): Promise<boolean> {
   for (const machineId of MACHINES) {
     const response = await fetch(`${baseUrl}/machines`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: adminHeaders,
       body: JSON.stringify({ machine_id: machineId, name: machineId, location: 'bench', cassettes }),
     });
     if (response.status === 404) return false;

@@ -26,7 +26,10 @@ function run(spec: LoadSpec, seconds: number, runId: string): Promise<Result> {
     requests: [
       {
         method: spec.method,
-        headers: spec.bodies ? { 'content-type': 'application/json' } : {},
+        headers: {
+          ...(spec.bodies ? { 'content-type': 'application/json' } : {}),
+          ...(spec.apiKey ? { authorization: `Bearer ${spec.apiKey}` } : {}),
+        },
         setupRequest: requestFor(spec, runId),
       },
     ],

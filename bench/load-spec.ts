@@ -11,6 +11,8 @@ export interface LoadSpec {
   bodies?: string[];
   /** A fresh Idempotency-Key on every request. */
   idempotencyKeys?: boolean;
+  /** The client's API key, sent as `Authorization: Bearer` on every request (none: no header). */
+  apiKey?: string;
 }
 
 /** What the driver measured, after the warm-up. */

@@ -34,9 +34,11 @@ export async function runScenario(
   opts: BenchOptions,
   workDir: string,
   database: string,
+  apiKey: string | null,
 ): Promise<ScenarioResult> {
   const spec: LoadSpec = {
     url: server.baseUrl,
+    apiKey: apiKey ?? undefined,
     connections: opts.connections,
     warmupSeconds: opts.warmupSeconds,
     durationSeconds: opts.seconds,

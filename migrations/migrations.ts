@@ -6,11 +6,13 @@ import { IdempotencyKeys1763700000001 } from './1763700000001-idempotency-keys';
 import { Machines1763720000000 } from './1763720000000-machines';
 import { LedgerIntegrity1764000000000 } from './1764000000000-ledger-integrity';
 import { LowCash1764200000000 } from './1764200000000-low-cash';
+import { ClientsAndAudit1764100000000 } from './1764100000000-clients-and-audit';
 
 export const MIGRATIONS = [
   CoreSchema1763700000000,
   Machines1763720000000,
   IdempotencyKeys1763700000001,
   LedgerIntegrity1764000000000,
+  ClientsAndAudit1764100000000,
   LowCash1764200000000,
 ];

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
 import { ClockModule } from './common/clock';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { ClientsModule } from './clients/clients.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { StrictQueryInterceptor } from './common/strict-query.interceptor';
 import { AppValidationPipe } from './common/validation';
@@ -24,9 +27,12 @@ import { LedgerModule } from './ledger/ledger.module';
     LoggingModule,
     DatabaseModule,
     MetricsModule,
+    AuthModule,
     LedgerModule,
     AccountsModule,
     MachinesModule,
+    ClientsModule,
+    AuditModule,
     HealthModule,
     IdempotencyModule,
     RateLimitModule,

@@ -1,8 +1,12 @@
 import { Logger as NestLogger } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Logger } from 'nestjs-pino';
+import { authenticate } from './auth/authenticate.middleware';
+import { KeyVerifier } from './auth/key-verifier';
+import { RouteTable } from './auth/route-table';
 import { installFastAsyncResourceBind } from './common/async-resource-bind';
 import {
   answerUnparsableRequests,
@@ -49,7 +53,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(responseBasics);
   // CORS first: a preflight carries no key and is answered here, before authentication and 405.
   enableCors(app, config);
-  // Authentication (401) belongs here, above this line: everything below reads the request.
+  // 401 and 403 before anything reads the body (API.md: 401 → 403 → 413/415 → 400).
+  app.use(authenticate(new RouteTable(app.get(DiscoveryService), app.get(Reflector)), app.get(KeyVerifier)));
   app.use(requireJsonBody);
   app.use(parseJsonBody);
   app.use(answerWrongMethods(app));

@@ -3,7 +3,13 @@ import type { NextFunction, Request, Response } from 'express';
 import { LoggerModule, Params } from 'nestjs-pino';
 import { storage } from 'nestjs-pino/storage';
 import pino, { Logger, LoggerOptions } from 'pino';
+import { logUrl } from './common/log-url';
 import { AppConfig } from './config/app-config';
+
+/** The client id authentication left on the response (never its key). */
+function clientOf(res: unknown): string | undefined {
+  return (res as { locals?: { actor?: string } } | undefined)?.locals?.actor;
+}
 
 /** Levels at which every request logs its completion line (API.md, Operations). */
 const COMPLETION_LEVELS = new Set(['trace', 'debug', 'info']);
@@ -15,7 +21,8 @@ export function pinoOptions(config: AppConfig): LoggerOptions {
     level: config.logLevel,
     redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
     serializers: {
-      req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+      // Never headers (the Authorization key) and never a credential in the query string, at any level.
+      req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: logUrl(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     transport: config.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
@@ -43,7 +50,10 @@ class LazyRequestStore {
   ) {}
 
   get logger(): Logger {
-    return (this.child ??= this.root.child({ req: { id: this.req.id, method: this.req.method, url: this.req.originalUrl } }));
+    return (this.child ??= this.root.child({
+      req: { id: this.req.id, method: this.req.method, url: logUrl(this.req.originalUrl) },
+      client: clientOf(this.req.res),
+    }));
   }
 
   set logger(logger: Logger) {
@@ -67,6 +77,8 @@ function params(config: AppConfig): Params {
       // stack: the exception filter logged the real cause (a database outage
       // rate-limited to one line a second, database/unavailable-log.ts).
       customErrorObject: (_req, _res, _error, { err: _err, ...line }: Record<string, unknown>) => line,
+      // The authenticated client (authentication ran before this middleware); absent on open routes and 401s.
+      customProps: (_req, res) => ({ client: clientOf(res) }),
     },
   };
 }

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { buildServer, ServerProcess } from './helpers/server-process';
+import { bearer } from './helpers/keys';
 import { isPostgres } from './helpers/test-app';
 
 const ACCOUNTS = 4;
@@ -31,7 +32,7 @@ const cents = (money: string) => BigInt(money.replace('.', ''));
 
 async function send(url: string, path: string, body: object, key?: string): Promise<Answer> {
   try {
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) };
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...bearer(), ...(key ? { 'idempotency-key': key } : {}) };
     const res = await fetch(url + path, { method: 'POST', headers, body: JSON.stringify(body) });
     return { status: res.status, text: await res.text(), replayed: res.headers.get('idempotent-replayed') === 'true' };
   } catch {
@@ -61,11 +62,15 @@ async function sendAll(
 }
 
 async function ledgerOf(url: string, account: string): Promise<{ balance: bigint; sum: bigint; rows: number }> {
-  const balance = cents(((await (await fetch(`${url}/accounts/${account}/balance`)).json()) as { balance: string }).balance);
+  const balance = cents(
+    ((await (await fetch(`${url}/accounts/${account}/balance`, { headers: bearer() })).json()) as { balance: string }).balance,
+  );
   let sum = 0n;
   let rows = 0;
   for (let cursor: string | null = ''; cursor !== null;) {
-    const page = (await (await fetch(`${url}/accounts/${account}/transactions?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+    const page = (await (
+      await fetch(`${url}/accounts/${account}/transactions?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: bearer() })
+    ).json()) as {
       items: Array<{ amount: string }>;
       next_cursor: string | null;
     };

@@ -9,7 +9,7 @@ import { configureApp } from '../src/app.setup';
 import { AppConfig } from '../src/config/app-config';
 import { TransactionRunner } from '../src/database/transaction-runner';
 import { IDEMPOTENCY_OPTIONS, IdempotencyOptions, IdempotencyPruner } from '../src/idempotency/idempotency.pruner';
-import { param } from './helpers/test-app';
+import { bearer, param, TEST_ADMIN_KEY } from './helpers/test-app';
 
 const TTL_SECONDS = 60;
 
@@ -17,7 +17,7 @@ const TTL_SECONDS = 60;
 async function bootWithPruner(options: IdempotencyOptions): Promise<NestExpressApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
-    .useValue(AppConfig.fromEnv({ ...process.env, IDEMPOTENCY_TTL_SECONDS: String(TTL_SECONDS) }))
+    .useValue(AppConfig.fromEnv({ ...process.env, ADMIN_API_KEY: TEST_ADMIN_KEY, IDEMPOTENCY_TTL_SECONDS: String(TTL_SECONDS) }))
     .overrideProvider(IDEMPOTENCY_OPTIONS)
     .useValue(options)
     .compile();
@@ -35,7 +35,7 @@ describe('idempotency key pruning', () => {
     for (const key of keys) {
       await sql(
         `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, status, content_type, body, created_at)
-        VALUES ('', ${param(1)}, 'f', 200, 'application/json', '{}', ${param(2)})`,
+        VALUES ('bootstrap', ${param(1)}, 'f', 200, 'application/json', '{}', ${param(2)})`,
         [key, createdAt],
       );
     }
@@ -63,7 +63,7 @@ describe('idempotency key pruning', () => {
     await insertKeys(live, ago(TTL_SECONDS - 5));
     await expect(app.get(IdempotencyPruner).pruneExpired()).resolves.toBeGreaterThanOrEqual(20);
     await expect(present([...expired, ...live])).resolves.toEqual([...live].sort());
-    const opened = await request(app.getHttpServer()).post('/accounts').set('Idempotency-Key', expired[0]).send({});
+    const opened = await request(app.getHttpServer()).post('/accounts').set(bearer()).set('Idempotency-Key', expired[0]).send({});
     expect(opened.status).toBe(201);
     expect(opened.headers['idempotent-replayed']).toBeUndefined();
   });

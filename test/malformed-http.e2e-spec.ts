@@ -3,7 +3,7 @@
 import { AddressInfo, connect } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { balanceAndLedger, openAccount } from './helpers/bank';
-import { createTestApp, TestApp } from './helpers/test-app';
+import { createTestApp, TEST_ADMIN_KEY, TestApp } from './helpers/test-app';
 
 const PROBLEM = /^application\/problem\+json/;
 
@@ -58,7 +58,7 @@ describe('requests broken below the JSON level → 4xx problem+json, never a 500
   ] as const)('a well-formed %s body is still read', async (encoding, compress) => {
     const body = compress(Buffer.from('{"amount":"1000.00"}'));
     const head =
-      `POST /accounts/${account}/withdraw HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+      `POST /accounts/${account}/withdraw HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_ADMIN_KEY}\r\nContent-Type: application/json\r\n` +
       `Content-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
     const answer = await rawRequest(await listening(), Buffer.concat([Buffer.from(head), body]));
     expect(answer).toMatch(/^HTTP\/1\.1 422 /);

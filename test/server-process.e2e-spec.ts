@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshDatabase, FreshDatabase } from './helpers/fresh-database';
+import { bearer } from './helpers/keys';
 import { buildServer, ServerProcess } from './helpers/server-process';
 
-const json = { 'content-type': 'application/json' };
+const json = { 'content-type': 'application/json', ...bearer() };
 
 describe('the server process', () => {
   let build: ReturnType<typeof buildServer>;
@@ -30,7 +31,7 @@ describe('the server process', () => {
   it('logs one JSON completion line per request carrying the X-Request-Id it echoes', async () => {
     const server = await ServerProcess.start(build.main, env);
     try {
-      const res = await fetch(`${server.url}/accounts/nobody/balance`, { headers: { 'X-Request-Id': 'trace-me-4711' } });
+      const res = await fetch(`${server.url}/accounts/nobody/balance`, { headers: { 'X-Request-Id': 'trace-me-4711', ...bearer() } });
       expect(res.headers.get('x-request-id')).toBe('trace-me-4711');
       expect(res.status).toBe(404);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -67,7 +68,9 @@ describe('the server process', () => {
     expect(acknowledged).toBeGreaterThan(0);
     server = await ServerProcess.start(build.main, env);
     try {
-      const balance = (await (await fetch(`${server.url}/accounts/${account}/balance`)).json()) as { balance: string };
+      const balance = (await (await fetch(`${server.url}/accounts/${account}/balance`, { headers: bearer() })).json()) as {
+        balance: string;
+      };
       expect(balance.balance).toBe(`${acknowledged}.00`);
     } finally {
       await server.stop('SIGKILL');

@@ -10,6 +10,7 @@ import { AccountView, BalanceView, MovementView } from './account.view';
 import { CreateAccountDto } from './dto/create-account.dto';
 import { MoneyMovementDto } from './dto/money-movement.dto';
 import { UpdateAccountDto } from './dto/update-account.dto';
+import { Roles } from '../auth/roles.decorator';
 
 const AccountParam = () => ApiParam({ name: 'n', description: 'Account number, 1–34 of [A-Za-z0-9_-]', example: '1001' });
 
@@ -18,6 +19,7 @@ const AccountParam = () => ApiParam({ name: 'n', description: 'Account number, 1
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
+  @Roles(['admin', 'teller'])
   @Post()
   @ApiOperation({ summary: 'Open an account (number generated when absent)' })
   @ApiCreatedResponse({ type: AccountView })
@@ -26,6 +28,7 @@ export class AccountsController {
     return this.accounts.open(dto);
   }
 
+  @Roles(['admin', 'teller', 'auditor'])
   @Get(':n')
   @ApiOperation({ summary: 'Get an account' })
   @AccountParam()
@@ -35,6 +38,7 @@ export class AccountsController {
     return this.accounts.get(n);
   }
 
+  @Roles(['admin', 'teller'])
   @Patch(':n')
   @ApiOperation({ summary: 'Change holder name, status (active/frozen/closed) or limits' })
   @AccountParam()
@@ -44,6 +48,7 @@ export class AccountsController {
     return this.accounts.update(n, dto);
   }
 
+  @Roles(['admin', 'teller', 'auditor'], 'any')
   @Get(':n/balance')
   @ApiOperation({ summary: 'Get the balance and available balance' })
   @AccountParam()
@@ -53,6 +58,7 @@ export class AccountsController {
     return this.accounts.balance(n);
   }
 
+  @Roles(['admin', 'teller'])
   @Post(':n/deposit')
   @MovesMoney()
   @HttpCode(200)
@@ -64,6 +70,7 @@ export class AccountsController {
     return this.accounts.deposit(n, dto.amount, dto.reference);
   }
 
+  @Roles(['admin', 'teller'])
   @Post(':n/withdraw')
   @MovesMoney()
   @HttpCode(200)
@@ -78,6 +85,7 @@ export class AccountsController {
     return this.accounts.withdraw(n, dto.amount, dto.reference);
   }
 
+  @Roles(['admin', 'teller', 'auditor'])
   @Get(':n/transactions')
   @ApiOperation({ summary: "Page through the account's ledger rows, newest first" })
   @AccountParam()

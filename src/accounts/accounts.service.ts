@@ -8,6 +8,7 @@ import { Page } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
+import { AuditService, changedFields, createdChanges } from '../audit/audit.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { LedgerEntryView } from '../ledger/ledger-entry.view';
 import { Posted } from '../ledger/movement';
@@ -18,6 +19,9 @@ import { AccountView, BalanceView, MovementView, toAccountView, toBalanceView } 
 import { CreateAccountDto } from './dto/create-account.dto';
 import { UpdateAccountDto } from './dto/update-account.dto';
 
+/** The account fields an audit event records (API.md v1.2: `changes: { field: [before, after] }`). */
+const AUDITED_FIELDS = ['holder_name', 'status', 'overdraft_limit', 'daily_withdrawal_limit'] as const;
+
 /** Opening, reading and changing accounts, and teller deposits/withdrawals. */
 @Injectable()
 export class AccountsService {
@@ -27,6 +31,7 @@ export class AccountsService {
     private readonly ledger: LedgerService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async open(dto: CreateAccountDto): Promise<AccountView> {
@@ -59,6 +64,8 @@ export class AccountsService {
     });
     // Insert a copy: TypeORM writes the RETURNING defaults back untransformed.
     await em.insert(Account, { ...account });
+    const opened = toAccountView(account, this.config.currency);
+    await this.audit.record(em, 'account.created', number, createdChanges(opened, ['account_number', ...AUDITED_FIELDS]));
     const initial = dto.initial_deposit ?? 0n;
     if (initial > 0n) {
       const posted = await this.posting.postIn(em, { type: 'deposit', legs: [{ account: number, amount: initial }], reference });
@@ -80,9 +87,17 @@ export class AccountsService {
       const query = em.createQueryBuilder(Account, 'a').where('a.account_number = :accountNumber', { accountNumber });
       const locked = await this.runner.forUpdate(query).getOne();
       if (!locked) throw accountNotFound(accountNumber);
+      const before = toAccountView(locked, this.config.currency);
       const changes = this.changesFor(locked, dto);
       await em.update(Account, { accountNumber }, changes);
-      return Object.assign(locked, changes);
+      const after = Object.assign(locked, changes);
+      await this.audit.record(
+        em,
+        'account.updated',
+        accountNumber,
+        changedFields(before, toAccountView(after, this.config.currency), AUDITED_FIELDS),
+      );
+      return after;
     });
     return toAccountView(account, this.config.currency);
   }

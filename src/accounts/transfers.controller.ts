@@ -5,12 +5,14 @@ import { MovesMoney } from '../common/money-movement.decorator';
 import { TransferView } from './account.view';
 import { TransferDto } from './dto/transfer.dto';
 import { TransfersService } from './transfers.service';
+import { Roles } from '../auth/roles.decorator';
 
 @ApiTags('transfers')
 @Controller('transfers')
 export class TransfersController {
   constructor(private readonly transfers: TransfersService) {}
 
+  @Roles(['admin', 'teller'])
   @Post()
   @MovesMoney()
   @ApiOperation({ summary: 'Move money between two accounts, atomically' })

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DomainError } from './domain-error';
 import { parseStrictJson } from './strict-json';
+import { logUrl } from './log-url';
 import { sendProblem, toProblem } from './problem-details.filter';
 import { PROBLEM_CONTENT_TYPE, problemBody } from './problems';
 
@@ -106,7 +107,7 @@ export function bodyErrorHandler(logger: Logger) {
     const problem = toProblem(err);
     sendProblem(req, res, problem);
     logger.log(
-      { req_id: req.id, method: req.method, url: req.originalUrl, statusCode: problem.body.status, code: problem.body.code },
+      { req_id: req.id, method: req.method, url: logUrl(req.originalUrl), statusCode: problem.body.status, code: problem.body.code },
       'request refused before routing',
     );
   };

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { loggableError, logDatabaseUnavailable } from '../database/unavailable-log';
 import { DomainError } from './domain-error';
+import { logUrl } from './log-url';
 import { PROBLEM_CONTENT_TYPE, problemBody, ProblemBody, ProblemCode } from './problems';
 import { requestIdOf } from './request-context';
 
@@ -116,7 +117,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.body.code === 'SERVICE_UNAVAILABLE' && isDatabaseUnavailable(exception)) logDatabaseUnavailable(exception);
     else if (problem.body.status >= 500) {
       // Never the error object itself: TypeORM's carries the SQL and its bound parameters.
-      this.logger.error({ err: loggableError(exception), code: problem.body.code }, `${req.method} ${req.originalUrl} failed`);
+      this.logger.error({ err: loggableError(exception), code: problem.body.code }, `${req.method} ${logUrl(req.originalUrl)} failed`);
     }
     if (res.headersSent) return;
     sendProblem(req, res, problem);

@@ -43,6 +43,8 @@ export class AppConfig {
   /** Exact browser origins allowed by CORS; empty: no CORS headers at all. */
   readonly corsOrigins: readonly string[];
   readonly seedDemoData: boolean;
+  /** ADMIN_API_KEY: the built-in `bootstrap` admin's key, or null (no built-in admin). */
+  readonly adminApiKey: string | null;
   readonly preloadAccounts: ReadonlyMap<string, bigint> | null;
   readonly logLevel: string;
   readonly logPretty: boolean;
@@ -76,6 +78,7 @@ export class AppConfig {
     this.trustProxy = parseTrustProxy(env('TRUST_PROXY'));
     this.corsOrigins = parseCorsOrigins(env('CORS_ORIGINS'));
     this.seedDemoData = env('SEED_DEMO_DATA') ?? this.nodeEnv !== 'production';
+    this.adminApiKey = env('ADMIN_API_KEY') ?? null;
     this.preloadAccounts = parsePreload(env('PRELOAD_ACCOUNTS'));
     this.logLevel = env('LOG_LEVEL');
     this.logPretty = env('LOG_PRETTY');

@@ -122,6 +122,13 @@ export class EnvironmentVariables {
   @IsBoolean()
   SEED_DEMO_DATA?: boolean;
 
+  /** The operator's key, acting as the built-in admin client `bootstrap`; unset: no built-in admin. */
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{32,512}$/, {
+    message: 'ADMIN_API_KEY must be 32 to 512 visible ASCII characters (generate one with: openssl rand -base64 32)',
+  })
+  ADMIN_API_KEY?: string;
+
   @IsOptional()
   @IsString()
   PRELOAD_ACCOUNTS?: string;

@@ -4,6 +4,7 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { Public } from '../auth/roles.decorator';
 import { DatabaseHealthIndicator } from './database.health';
 
 const INDICATORS: SchemaObject = {
@@ -28,6 +29,7 @@ const DOWN = { database: { status: 'down', message: 'database unreachable' } };
 
 @ApiTags('health')
 @SkipThrottle() // orchestrator probes are never rate-limited
+@Public() // and need no key
 @Controller('healthz')
 export class HealthController {
   constructor(

@@ -116,15 +116,30 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-/** The client's key space. Until authentication exists every client shares '' . */
-function scopeOf(_req: Request): string {
-  return '';
+/**
+ * The client's key space (API.md v1.2: a key names one request of one
+ * client): the authenticated client's id, so two clients' same key are two
+ * requests, and one client cannot read another's stored responses.
+ */
+function scopeOf(req: Request): string {
+  return (req.res?.locals as { actor?: string } | undefined)?.actor ?? '';
 }
 
 function successResponse(status: number, body: unknown): StoredResponse {
   // Nest sends handler results with res.json: JSON.stringify gives the same bytes.
   if (body === undefined || body === null) return { status, contentType: null, body: null };
-  return { status, contentType: 'application/json', body: JSON.stringify(body) };
+  return { status, contentType: 'application/json', body: JSON.stringify(withoutApiKey(body)) };
+}
+
+/**
+ * An API key is shown once and stored only as a hash (API.md v1.2): the
+ * stored copy of a response that made one (POST /clients, rotate) leaves the
+ * key out, so a replay answers the client as it is, without a key.
+ */
+function withoutApiKey(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !('api_key' in body)) return body;
+  const { api_key: _key, ...rest } = body as Record<string, unknown>;
+  return rest;
 }
 
 function storableRefusal(error: unknown): StoredResponse | null {

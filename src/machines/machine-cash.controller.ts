@@ -9,6 +9,7 @@ import { AtmDepositDto, AtmWithdrawalDto, RefillDto } from './dto/cash-movement.
 import { EmptyBodyPipe } from './dto/empty-body.pipe';
 import { MachineParam } from './machines.controller';
 import { AtmDepositView, AtmWithdrawalView, CashEventView } from './machine.view';
+import { Roles } from '../auth/roles.decorator';
 
 /** Routes that move cash into or out of a machine. */
 @ApiTags('machines')
@@ -19,6 +20,7 @@ export class MachineCashController {
     private readonly inventory: CashInventoryService,
   ) {}
 
+  @Roles(['admin', 'operator'])
   @Post(':id/refill')
   @HttpCode(200)
   @ApiOperation({
@@ -32,6 +34,7 @@ export class MachineCashController {
     return this.inventory.refill(id, dto);
   }
 
+  @Roles(['admin', 'operator'])
   @Post(':id/maintenance')
   @HttpCode(200)
   @ApiOperation({
@@ -46,6 +49,7 @@ export class MachineCashController {
     return this.inventory.maintenance(id);
   }
 
+  @Roles(['admin'], 'own-machine')
   @Post(':id/withdrawals')
   @MovesMoney()
   @ApiOperation({
@@ -64,6 +68,7 @@ export class MachineCashController {
     return this.atm.withdraw(id, dto);
   }
 
+  @Roles(['admin'], 'own-machine')
   @Post(':id/deposits')
   @MovesMoney()
   @ApiOperation({

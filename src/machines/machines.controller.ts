@@ -9,6 +9,7 @@ import { CreateMachineDto } from './dto/create-machine.dto';
 import { UpdateMachineDto } from './dto/update-machine.dto';
 import { InventoryView, MachinePageView, MachineView, TotalView } from './machine.view';
 import { MachinesService } from './machines.service';
+import { Roles } from '../auth/roles.decorator';
 
 export const MachineParam = () => ApiParam({ name: 'id', description: 'Machine id, 1–64 of [A-Za-z0-9_-]', example: 'atm-001' });
 
@@ -17,6 +18,7 @@ export const MachineParam = () => ApiParam({ name: 'id', description: 'Machine i
 export class MachinesController {
   constructor(private readonly machines: MachinesService) {}
 
+  @Roles(['admin', 'operator'])
   @Post()
   @ApiOperation({
     summary: 'Register a machine with its cassettes',
@@ -30,6 +32,7 @@ export class MachinesController {
     return this.machines.create(dto);
   }
 
+  @Roles(['admin', 'operator', 'auditor'])
   @Get()
   @ApiOperation({
     summary: 'Page through machines, newest first',
@@ -41,6 +44,7 @@ export class MachinesController {
     return this.machines.list(query.limit ?? 50, query.cursor, query.cash_status);
   }
 
+  @Roles(['admin', 'operator', 'auditor'], 'own-machine')
   @Get(':id')
   @ApiOperation({ summary: 'Get a machine' })
   @MachineParam()
@@ -50,6 +54,7 @@ export class MachinesController {
     return this.machines.get(id);
   }
 
+  @Roles(['admin', 'operator'])
   @Patch(':id')
   @ApiOperation({
     summary: "Change name, location, status (in_service / out_of_service) or cassettes' low_threshold",
@@ -64,6 +69,7 @@ export class MachinesController {
     return this.machines.update(id, dto);
   }
 
+  @Roles(['admin', 'operator', 'auditor'], 'own-machine')
   @Get(':id/inventory')
   @ApiOperation({ summary: 'Cassette counts and the cash total' })
   @MachineParam()
@@ -73,6 +79,7 @@ export class MachinesController {
     return this.machines.inventory(id);
   }
 
+  @Roles(['admin', 'operator', 'auditor'], 'own-machine')
   @Get(':id/total')
   @ApiOperation({ summary: 'The cash total (sum of denomination × count)' })
   @MachineParam()
@@ -82,6 +89,7 @@ export class MachinesController {
     return this.machines.total(id);
   }
 
+  @Roles(['admin', 'operator', 'auditor'])
   @Get(':id/transactions')
   @ApiOperation({ summary: "Page through the machine's ledger rows, newest first" })
   @MachineParam()

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { AtmService } from './atm.service';
 import { CashInventoryService } from './cash-inventory.service';
@@ -12,7 +13,7 @@ import { MachinesController } from './machines.controller';
 import { MachinesService } from './machines.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Machine, Cassette]), LedgerModule],
+  imports: [TypeOrmModule.forFeature([Machine, Cassette]), LedgerModule, AuditModule],
   controllers: [MachinesController, MachineCashController],
   providers: [MachinesService, CashInventoryService, AtmService, DemoMachineSeeder, CashMetrics],
   exports: [MachinesService],

@@ -7,6 +7,7 @@ import { decodeCursor, Page, toPage } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
+import { AuditService, changedFields, createdChanges } from '../audit/audit.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { machineNotFound, PostingService } from '../ledger/posting.service';
 import { LedgerEntryView } from '../ledger/ledger-entry.view';
@@ -26,6 +27,25 @@ export interface NewMachine {
   cassettes: Array<{ denomination: bigint; kind: CashKind; count: number; capacity: number; lowThreshold: number | null }>;
 }
 
+/** The machine fields an audit event records. */
+const AUDITED_FIELDS = ['name', 'location', 'status'] as const;
+
+/** A new machine's cassettes as the API shows them. */
+function cassetteChanges(cassettes: NewMachine['cassettes']): unknown[] {
+  return cassettes.map((c) => ({
+    denomination: formatMoney(c.denomination),
+    kind: c.kind,
+    count: c.count,
+    capacity: c.capacity,
+    low_threshold: c.lowThreshold,
+  }));
+}
+
+/** Each cassette's low_threshold, by denomination: what PATCH may change besides the machine's own fields. */
+function thresholdsOf(cassettes: Array<{ denomination: bigint; lowThreshold: number | null }>): Record<string, number | null> {
+  return Object.fromEntries(cassettes.map((c) => [formatMoney(c.denomination), c.lowThreshold]));
+}
+
 /** Creating, listing, reading and changing machines, and reading their cash. */
 @Injectable()
 export class MachinesService {
@@ -36,6 +56,7 @@ export class MachinesService {
     private readonly cash: CashInventoryService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async create(dto: CreateMachineDto): Promise<MachineView> {
@@ -82,6 +103,8 @@ export class MachinesService {
     );
     const cash = spec.cassettes.filter((c) => c.count > 0).map((c) => ({ denomination: c.denomination, count: c.count }));
     await this.posting.postIn(em, { type: 'refill', legs: [], machine: { id: spec.machineId, cash }, reference: 'initial load' });
+    const created = { ...toMachineView(machine, cashStatus(spec.cassettes)), cassettes: cassetteChanges(spec.cassettes) };
+    await this.audit.record(em, 'machine.created', spec.machineId, createdChanges(created, ['machine_id', ...AUDITED_FIELDS, 'cassettes']));
     return machine;
   }
 
@@ -119,6 +142,7 @@ export class MachinesService {
   update(machineId: string, dto: UpdateMachineDto): Promise<MachineView> {
     return this.runner.run(async (em) => {
       const { machine, cassettes } = await this.cash.lock(em, machineId);
+      const before = { ...toMachineView(machine, cashStatus(cassettes)), low_thresholds: thresholdsOf(cassettes) };
       const thresholds = (dto.cassettes ?? []).map((line) => ({ cassette: findCassette(cassettes, line.denomination), line }));
       for (const { cassette, line } of thresholds) {
         cassette.lowThreshold = line.low_threshold;
@@ -134,7 +158,15 @@ export class MachinesService {
       if (dto.location !== undefined) changes.location = dto.location;
       if (dto.status !== undefined) changes.status = dto.status;
       await em.update(Machine, { machineId }, changes);
-      return toMachineView(Object.assign(machine, changes), cashStatus(cassettes));
+      const after = toMachineView(Object.assign(machine, changes), cashStatus(cassettes));
+      const audited = (view: MachineView) => ({ ...view, low_thresholds: thresholdsOf(cassettes) });
+      await this.audit.record(
+        em,
+        'machine.updated',
+        machineId,
+        changedFields(before, audited(after), [...AUDITED_FIELDS, 'low_thresholds']),
+      );
+      return after;
     });
   }
 

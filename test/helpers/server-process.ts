@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TEST_ADMIN_KEY } from './keys';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -152,13 +153,13 @@ export class ServerProcess {
     return this.output.toString();
   }
 
-  /** Boots `main` with only PATH and `env` (and PORT), from the repo root; ready once /healthz answers 2xx (30 s). */
+  /** Boots `main` with only PATH, ADMIN_API_KEY=TEST_ADMIN_KEY and `env` (and PORT), from the repo root; ready once /healthz answers 2xx (30 s). */
   static async start(main: string, env: Record<string, string>): Promise<ServerProcess> {
     const port = await freePort();
     const output = new OutputLog();
     const child = spawnServer(main, {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+      env: { PATH: process.env.PATH ?? '', ADMIN_API_KEY: TEST_ADMIN_KEY, ...env, PORT: String(port) },
       output: output.append,
     });
     const server = new ServerProcess(`http://127.0.0.1:${port}`, child, output);

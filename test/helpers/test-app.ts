@@ -7,9 +7,17 @@ import { configureApp } from '../../src/app.setup';
 import { AppConfig } from '../../src/config/app-config';
 import { TransactionRunner } from '../../src/database/transaction-runner';
 
+import { TEST_ADMIN_KEY } from './keys';
+
+export { bearer, DEMO_KEYS, TEST_ADMIN_KEY } from './keys';
+
 export interface TestApp {
   app: NestExpressApplication;
-  http: () => ReturnType<typeof request>;
+  /**
+   * A supertest agent whose requests carry `Authorization: Bearer <key>`:
+   * the test admin's key by default, another client's when given, none with null.
+   */
+  http: (key?: string | null) => ReturnType<typeof request>;
   /** Runs SQL through the app's transaction runner (SQLite's mutex included). */
   sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
   close: () => Promise<void>;
@@ -26,7 +34,7 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
-    .useValue(AppConfig.fromEnv({ ...process.env, ...overrides }));
+    .useValue(AppConfig.fromEnv({ ...process.env, ADMIN_API_KEY: TEST_ADMIN_KEY, ...overrides }));
   const moduleRef = await customize(builder).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
   configureApp(app);
@@ -34,7 +42,10 @@ export async function createTestApp(
   const runner = app.get(TransactionRunner);
   return {
     app,
-    http: () => request(app.getHttpServer()),
+    http: (key = TEST_ADMIN_KEY) => {
+      if (key === null) return request(app.getHttpServer());
+      return request.agent(app.getHttpServer()).set('Authorization', `Bearer ${key}`);
+    },
     sql: (query, params) => runner.read((em) => em.query(query, params)),
     close: async () => {
       await app.close();

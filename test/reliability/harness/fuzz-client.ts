@@ -1,6 +1,7 @@
 // A raw HTTP client for the fuzzer: node:http sends exactly the bytes, method,
 // path and headers generated (fetch would normalise or refuse some of them).
 import { Agent, request } from 'node:http';
+import { bearer } from '../../helpers/keys';
 import { FuzzRequest } from './fuzz-requests';
 
 export interface RawReply {
@@ -16,7 +17,8 @@ export const fuzzAgent = new Agent({ keepAlive: true, maxSockets: 1 });
 export function sendRaw(port: number, req: FuzzRequest): Promise<RawReply> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { ...req.headers };
+    // Authenticated, so the fuzz reaches past the 401 into every route's own checks.
+    const headers: Record<string, string> = { ...bearer(), ...req.headers };
     if (req.body !== undefined) headers['content-length'] = String(req.body.length);
     const outgoing = request(
       { host: '127.0.0.1', port, method: req.method, path: req.path, headers, agent: fuzzAgent, timeout: 15_000 },

@@ -4,6 +4,7 @@
 // gives a final answer.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProblemCode, PROBLEMS } from '../../../src/common/problems';
+import { bearer } from '../../helpers/keys';
 
 export interface Reply {
   status: number;
@@ -57,7 +58,8 @@ const ATTEMPT_TIMEOUT_MS = Number(process.env.RELIABILITY_ATTEMPT_TIMEOUT_MS ?? 
 
 /** One attempt; throws on a connection error or timeout. */
 export async function send(baseUrl: string, req: Request, timeoutMs = ATTEMPT_TIMEOUT_MS): Promise<Reply> {
-  const headers: Record<string, string> = {};
+  // As a real teller desk or ATM: every request carries its client's key.
+  const headers: Record<string, string> = { ...bearer() };
   if (req.body !== undefined) headers['content-type'] = 'application/json';
   if (req.key !== undefined) headers['idempotency-key'] = req.key;
   const started = performance.now();

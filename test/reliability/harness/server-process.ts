@@ -4,6 +4,7 @@
 // adds the suite's defaults, restarts on one port and a bounded log tail.
 import { ChildProcess } from 'node:child_process';
 import { OutputLog, Readiness, spawnServer, stopChild, waitUntilReady } from '../../helpers/server-process';
+import { TEST_ADMIN_KEY } from '../../helpers/keys';
 import { REPO_ROOT, SERVER_ENTRY } from './env';
 
 export { freePort } from '../../helpers/server-process';
@@ -45,6 +46,7 @@ export class ServerProcess {
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
         SEED_DEMO_DATA: 'false',
+        ADMIN_API_KEY: TEST_ADMIN_KEY,
         PORT: String(this.port),
         ...this.env,
       },
