@@ -32,6 +32,7 @@ export class ClientsService {
 
   async create(spec: NewClient): Promise<ClientWithKeyView> {
     if (spec.role !== 'atm' && spec.machineId != null) throw validationError('machine_id', 'is only for role atm');
+    if (spec.role === 'atm' && !spec.machineId) throw validationError('machine_id', 'is required for role atm');
     // 404 MACHINE_NOT_FOUND rather than a foreign-key failure.
     if (spec.machineId) await this.machines.get(spec.machineId);
     const key = newApiKey();
