@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { ReconciliationService } from './reconciliation.service';
 import { ReconciliationView } from './reconciliation.view';
@@ -9,6 +10,7 @@ import { ReconciliationView } from './reconciliation.view';
 export class ReconciliationController {
   constructor(private readonly reconciliation: ReconciliationService) {}
 
+  @Roles(['admin', 'auditor'])
   @Get()
   @ApiOperation({
     summary: 'Check every balance against its ledger sum and every cassette count against its ledger cash',
