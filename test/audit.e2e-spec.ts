@@ -67,6 +67,20 @@ describe('audit events', () => {
     expect(events[0].id).toBeGreaterThan(events[1].id);
   });
 
+  it('ledger rows name the client and the request that wrote them', async () => {
+    const number = `led${process.pid}x${Date.now().toString(36)}`;
+    await t.http(teller.key).post('/accounts').send({ account_number: number, initial_deposit: '5.00' });
+    const moved = await t
+      .http(teller.key)
+      .post(`/accounts/${number}/deposit`)
+      .set('X-Request-Id', `dep-${number}`)
+      .send({ amount: '1.00' });
+    const row = await t.http().get(`/transactions/${moved.body.transaction_id}`);
+    expect(row.body).toMatchObject({ actor: teller.id, request_id: `dep-${number}` });
+    const history = await t.http().get(`/accounts/${number}/transactions`);
+    expect(history.body.items.map((r: { actor: string }) => r.actor)).toEqual([teller.id, teller.id]);
+  });
+
   it('machine created and changed, by the operator', async () => {
     const machine = await createMachine(t, [bill('20.00', 5)]);
     await expect(t.http(operator.key).patch(`/machines/${machine}`).send({ status: 'out_of_service' })).resolves.toMatchObject({
