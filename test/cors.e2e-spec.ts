@@ -98,6 +98,7 @@ describe('CORS with CORS_ORIGINS unset', () => {
     const res = await t.http().get('/docs/');
     expect(res.status).toBe(200);
     expectSecurityHeaders(res.headers);
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(res.headers['strict-transport-security']).toBeUndefined();
   });
 });

@@ -18,7 +18,13 @@ const HSTS = 'max-age=31536000; includeSubDomains';
  * clients that came over HTTPS (see below).
  */
 export function securityHeaders(): RequestHandler {
-  const headers = helmet({ strictTransportSecurity: false });
+  const headers = helmet({
+    strictTransportSecurity: false,
+    // helmet's default would make a browser fetch /docs' assets and
+    // Try-it-out calls over https even when the server is plain http
+    // (behind no TLS proxy, e.g. http://10.0.0.5:3000): Swagger UI would break.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
   return (req: Request, res: Response, next: NextFunction) =>
     headers(req, res, () => {
       // req.secure reads X-Forwarded-Proto only from proxies TRUST_PROXY trusts.
