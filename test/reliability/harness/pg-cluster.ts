@@ -108,7 +108,7 @@ export class PgCluster {
     return rows.length;
   }
 
-  async remove(): Promise<void> {
+  remove(): void {
     try {
       if (existsSync(join(this.dataDir, 'postmaster.pid'))) this.stopImmediate();
     } catch {
