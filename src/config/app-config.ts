@@ -36,6 +36,8 @@ export class AppConfig {
   readonly maxAtmWithdrawal: bigint;
   readonly maxCoinsPerWithdrawal: number;
   readonly idempotencyTtlSeconds: number;
+  /** An ATM withdrawal older than this is no longer reversed (REVERSAL_WINDOW_CLOSED). */
+  readonly reversalWindowSeconds: number;
   /** 0: no rate limit. */
   readonly rateLimitPerMinute: number;
   /** Express's `trust proxy` setting, when TRUST_PROXY is set. */
@@ -74,6 +76,7 @@ export class AppConfig {
     this.maxAtmWithdrawal = parseConfigMoney(env('MAX_ATM_WITHDRAWAL'), 'MAX_ATM_WITHDRAWAL');
     this.maxCoinsPerWithdrawal = env('MAX_COINS_PER_WITHDRAWAL');
     this.idempotencyTtlSeconds = env('IDEMPOTENCY_TTL_SECONDS');
+    this.reversalWindowSeconds = env('REVERSAL_WINDOW_SECONDS');
     this.rateLimitPerMinute = env('RATE_LIMIT_PER_MINUTE');
     this.trustProxy = parseTrustProxy(env('TRUST_PROXY'));
     this.corsOrigins = parseCorsOrigins(env('CORS_ORIGINS'));

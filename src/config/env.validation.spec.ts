@@ -18,6 +18,7 @@ describe('configuration', () => {
       maxAtmWithdrawal: 200000n,
       maxCoinsPerWithdrawal: 50,
       idempotencyTtlSeconds: 86400,
+      reversalWindowSeconds: 86400,
       rateLimitPerMinute: 0,
       trustProxy: undefined,
       seedDemoData: true,

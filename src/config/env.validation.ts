@@ -98,6 +98,13 @@ export class EnvironmentVariables {
   @Max(30 * 86400)
   IDEMPOTENCY_TTL_SECONDS = 86400;
 
+  /** How long after an ATM withdrawal its reversal is accepted (API.md v1.2, "Reversals"). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(366 * 86400)
+  REVERSAL_WINDOW_SECONDS = 86400;
+
   /** Requests per client per minute; 0 is no limit (API.md: 429, off unless configured). */
   @Transform(toInt)
   @IsInt()
