@@ -7,6 +7,7 @@ import { Machines1763720000000 } from './1763720000000-machines';
 import { LedgerIntegrity1764000000000 } from './1764000000000-ledger-integrity';
 import { LowCash1764200000000 } from './1764200000000-low-cash';
 import { ClientsAndAudit1764100000000 } from './1764100000000-clients-and-audit';
+import { ReversalReason1764300000000 } from './1764300000000-reversal-reason';
 
 export const MIGRATIONS = [
   CoreSchema1763700000000,
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   LedgerIntegrity1764000000000,
   ClientsAndAudit1764100000000,
   LowCash1764200000000,
+  ReversalReason1764300000000,
 ];

@@ -62,7 +62,8 @@ export class LedgerEntry {
   @Column({ type: 'text', nullable: true })
   cash: string | null;
 
-  @Column({ type: 'varchar', length: 140, nullable: true })
+  /** A movement's reference (up to 140 characters), or a reversal's reason (up to 200). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
   reference: string | null;
 
   /** The client that wrote the row (`system`: seeding, operator commands). */
