@@ -18,6 +18,7 @@ interface Body {
   transfer_id?: string;
   from?: { balance: string };
   dispensed?: Array<{ denomination: string; count: number }>;
+  accounts?: Array<{ account_number: string; balance: string }>;
 }
 
 const ALLOWED: Record<string, string[]> = {
@@ -25,6 +26,10 @@ const ALLOWED: Record<string, string[]> = {
   withdraw: ['200', '422 INSUFFICIENT_FUNDS'],
   transfer: ['201', '422 INSUFFICIENT_FUNDS', '422 SAME_ACCOUNT'],
   atm: ['201', '422 INSUFFICIENT_FUNDS', '422 CANNOT_DISPENSE', '422 TOO_MANY_COINS'],
+  // A second reversal of one row, sent while or after the first applied.
+  reversal: ['201', '409 ALREADY_REVERSED'],
+  // The deposited money may be gone by the time the correction comes.
+  correction: ['200', '409 ALREADY_REVERSED', '422 INSUFFICIENT_FUNDS'],
 };
 
 const ok = (o: Outcome) => o.reply.status < 300;
@@ -39,6 +44,14 @@ export function checkAnswers(bank: Bank, outcomes: Outcome[], checks: Checks): v
       () => `${o.op.kind} ${o.op.key}: unexpected answer ${answer} ${JSON.stringify(o.reply.body)}`,
     );
     if (!ok(o)) continue;
+    if (o.op.kind === 'correction') {
+      const after = body(o).accounts?.[0]?.balance;
+      checks.check(
+        after !== undefined && toMinor(after) >= -(overdraft.get(o.op.account) ?? 0n),
+        () => `${o.op.key}: balance ${after} below the overdraft limit`,
+      );
+      continue;
+    }
     checks.check(
       body(o).amount !== undefined && toMinor(String(body(o).amount)) === o.op.amount,
       () => `${o.op.key}: amount ${body(o).amount} for ${o.op.amount}`,
@@ -56,7 +69,8 @@ function expectedBalances(bank: Bank, outcomes: Outcome[]): Map<string, bigint> 
   const balances = new Map(bank.accounts.map((a) => [a.number, a.initial]));
   const add = (account: string, delta: bigint) => balances.set(account, (balances.get(account) ?? 0n) + delta);
   for (const o of outcomes.filter(ok)) {
-    if (o.op.kind === 'deposit') add(o.op.account, o.op.amount);
+    if (o.op.delta !== undefined) add(o.op.account, o.op.delta);
+    else if (o.op.kind === 'deposit') add(o.op.account, o.op.amount);
     else add(o.op.account, -o.op.amount);
     if (o.op.kind === 'transfer') add(o.op.to as string, o.op.amount);
   }
@@ -95,7 +109,11 @@ export function checkAccounts(
     );
   }
   const acknowledged = outcomes.filter(ok);
-  const sum = (kind: string) => acknowledged.filter((o) => o.op.kind === kind).reduce((s, o) => s + o.op.amount, 0n);
+  const sum = (kind: string) => acknowledged.filter((o) => o.op.kind === kind).reduce((s, o) => s + (o.op.delta ?? o.op.amount), 0n);
   const initial = bank.accounts.reduce((s, a) => s + a.initial, 0n);
-  checks.equal(total, initial + sum('deposit') - sum('withdraw') - sum('atm'), 'total money vs initial + deposits - withdrawals');
+  checks.equal(
+    total,
+    initial + sum('deposit') - sum('withdraw') - sum('atm') + sum('reversal') + sum('correction'),
+    'total money vs initial + deposits - withdrawals + reversals and corrections',
+  );
 }

@@ -1,11 +1,13 @@
 // The bank workload: N clients, each looping over random deposits,
-// withdrawals, transfers and ATM withdrawals with a fresh Idempotency-Key per
-// operation, retried with that key until the server answers for good.
+// withdrawals, transfers, ATM withdrawals, their reversals and corrections of
+// teller movements, with a fresh Idempotency-Key per operation, retried with
+// that key until the server answers for good.
 import { Bank } from './bank-setup';
 import { HttpStats, Reply, Request, sendUntilAnswered } from './http';
 import { asRequestAmount, randomMinor } from './money';
+import { ReversalPool } from './reversal-ops';
 
-export type OpKind = 'deposit' | 'withdraw' | 'transfer' | 'atm';
+export type OpKind = 'deposit' | 'withdraw' | 'transfer' | 'atm' | 'reversal' | 'correction';
 
 export interface Op {
   kind: OpKind;
@@ -15,6 +17,9 @@ export interface Op {
   to?: string;
   machine?: string;
   amount: bigint;
+  /** Reversals and corrections: the ledger row undone, and the signed change to the account when applied. */
+  target?: number;
+  delta?: bigint;
 }
 
 export interface Outcome {
@@ -33,6 +38,8 @@ export interface LoadOptions {
   settleMs?: number;
   /** Per-attempt deadline; an attempt without an answer by then counts as a hang. */
   attemptTimeoutMs?: number;
+  /** Share of operations that reverse an ATM withdrawal (half as many correct a teller movement); default 0.1. */
+  reversalShare?: number;
 }
 
 export interface LoadResult {
@@ -47,7 +54,11 @@ export interface LoadResult {
 const ATM_AMOUNTS = [2000n, 4000n, 5000n, 6000n, 7500n, 8000n, 10000n, 12000n, 16000n, 26000n, 350n];
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
 
-export function randomOp(bank: Bank, key: string): Op {
+export function randomOp(bank: Bank, key: string, pool?: ReversalPool, reversalShare = 0.1): Op {
+  // Undo something acknowledged earlier (ATM reversals, corrections), when there is something.
+  const undo = Math.random();
+  const reversal = undo < reversalShare ? pool?.reversal(key) : undo > 1 - reversalShare / 2 ? pool?.correction(key) : null;
+  if (reversal) return reversal;
   const roll = Math.random();
   const account = pick(bank.accounts).number;
   if (roll < 0.3) return teller('deposit', key, account, randomMinor(100, 30_000));
@@ -78,10 +89,11 @@ export async function runBankLoad(options: LoadOptions): Promise<LoadResult> {
   const replayMismatches: string[] = [];
   let sequence = 0;
   let racedDuplicates = 0;
+  const pool = new ReversalPool();
   const client = async (index: number) => {
     while (Date.now() < stopAt) {
       sequence += 1;
-      const op = randomOp(options.bank, `${options.bank.runId}-op-${sequence}`);
+      const op = randomOp(options.bank, `${options.bank.runId}-op-${sequence}`, pool, options.reversalShare);
       const url = () => options.baseUrl(index);
       const send = (to: () => string) => sendUntilAnswered(to, op.request, options.stats, deadline, options.attemptTimeoutMs);
       if (Math.random() < 0.05) {
@@ -90,11 +102,13 @@ export async function runBankLoad(options: LoadOptions): Promise<LoadResult> {
         racedDuplicates += 1;
         const [reply, twin] = await Promise.all([send(url), send(() => options.baseUrl(index + 1))]);
         outcomes.push({ op, reply });
+        pool.record({ op, reply });
         compareAnswers(op, reply, twin, replayMismatches);
         continue;
       }
       const reply = await send(url);
       outcomes.push({ op, reply });
+      pool.record({ op, reply });
       if (Math.random() < 0.03) compareAnswers(op, reply, await send(url), replayMismatches);
     }
   };

@@ -9,7 +9,8 @@ import { Checks } from './checks';
 import { LedgerRow } from './ledger-rows';
 import { toMinor } from './money';
 
-type Body = { transaction_id?: number; transfer_id?: string; dispensed?: Array<{ denomination: string; count: number }> };
+type Pieces = Array<{ denomination: string; count: number }>;
+type Body = { transaction_id?: number; transaction_ids?: number[]; transfer_id?: string; dispensed?: Pieces; returned?: Pieces };
 
 function matchOutcome(
   o: Outcome,
@@ -43,6 +44,8 @@ function matchOutcome(
       rows.length === 2 && !!out && !!into && rows.every((r) => r.transferId === body.transfer_id),
       () => `${key}: expected the two legs of transfer ${body.transfer_id}, found ${JSON.stringify(rows, jsonBig)}`,
     );
+  } else if (o.op.kind === 'reversal' || o.op.kind === 'correction') {
+    matchReversal(o, rows, checks);
   } else {
     const row = byId.get(body.transaction_id ?? -1);
     const cash = row ? row.cash.reduce((s, c) => s - c.denomination * c.count, 0n) : -1n;
@@ -61,6 +64,41 @@ function matchOutcome(
   for (const r of o.op.kind === 'atm' ? [byId.get(body.transaction_id ?? -1)] : rows) if (r) used.add(r.id);
 }
 
+/** One `atm_reversal` (cash back, worth the credit) or `reversal` row, carrying the key as its reason, linked to its target. */
+function matchReversal(o: Outcome, rows: LedgerRow[], checks: Checks): void {
+  const body = (o.reply.body ?? {}) as Body;
+  const id = o.op.kind === 'reversal' ? body.transaction_id : body.transaction_ids?.[0];
+  const type = o.op.kind === 'reversal' ? 'atm_reversal' : 'reversal';
+  const row = rows[0];
+  const cash = row ? row.cash.reduce((s, c) => s + c.denomination * c.count, 0n) : -1n;
+  checks.check(
+    rows.length === 1 &&
+      row.id === id &&
+      row.type === type &&
+      row.reverses === o.op.target &&
+      row.accountNumber === o.op.account &&
+      row.amount === o.op.delta &&
+      (o.op.kind === 'correction' ? row.cash.length === 0 : row.machineId === o.op.machine && cash === o.op.delta),
+    () => `${o.op.key}: expected one ${type} row #${id} of ${o.op.delta} reversing #${o.op.target}, found ${JSON.stringify(rows, jsonBig)}`,
+  );
+}
+
+/** No row is undone twice, and a row is undone exactly when an acknowledged reversal or correction says so. */
+function checkUndoneOnce(outcomes: Outcome[], ledger: LedgerRow[], checks: Checks): void {
+  const undone = new Map<number, number>();
+  for (const r of ledger) if (r.reverses !== null) undone.set(r.reverses, (undone.get(r.reverses) ?? 0) + 1);
+  checks.check(
+    [...undone.values()].every((n) => n === 1),
+    () => `rows undone more than once: ${[...undone].filter(([, n]) => n > 1).map(([id]) => id)}`,
+  );
+  for (const o of outcomes.filter((x) => x.op.target !== undefined)) {
+    const applied = o.reply.status < 300;
+    if (applied || (o.reply.body as { code?: string }).code === 'ALREADY_REVERSED') {
+      checks.check(undone.has(o.op.target as number), () => `${o.op.key}: #${o.op.target} answered ${o.reply.status} yet not undone`);
+    }
+  }
+}
+
 export function checkExactlyOnce(bank: Bank, outcomes: Outcome[], ledger: LedgerRow[], checks: Checks): void {
   const accounts = new Set(bank.accounts.map((a) => a.number));
   const machines = new Set(bank.machines.map((m) => m.id));
@@ -72,6 +110,7 @@ export function checkExactlyOnce(bank: Bank, outcomes: Outcome[], ledger: Ledger
   const byId = new Map(mine.map((r) => [r.id, r]));
   const used = new Set<number>();
   for (const o of outcomes) matchOutcome(o, byReference, byId, used, checks);
+  checkUndoneOnce(outcomes, mine, checks);
   const setup = (r: LedgerRow) => (r.type === 'deposit' && r.reference === 'initial deposit') || (r.type === 'refill' && r.amount === null);
   const orphans = mine.filter((r) => !used.has(r.id) && !setup(r));
   checks.check(
@@ -88,12 +127,25 @@ export function checkCassettes(bank: Bank, outcomes: Outcome[], ledger: LedgerRo
       for (const c of r.cash) fromLedger.set(c.denomination, (fromLedger.get(c.denomination) ?? 0n) + c.count);
     }
     const expected = new Map(machine.initial);
-    for (const o of outcomes.filter((x) => x.reply.status < 300 && x.op.machine === machine.id)) {
-      for (const d of (o.reply.body as Body).dispensed ?? []) {
+    const move = (pieces: Pieces, sign: bigint) => {
+      for (const d of pieces) {
         const denomination = toMinor(d.denomination);
-        expected.set(denomination, (expected.get(denomination) ?? 0n) - BigInt(d.count));
+        expected.set(denomination, (expected.get(denomination) ?? 0n) + sign * BigInt(d.count));
       }
+    };
+    let handedOut = 0n;
+    for (const o of outcomes.filter((x) => x.reply.status < 300 && x.op.machine === machine.id)) {
+      move((o.reply.body as Body).dispensed ?? [], -1n);
+      move((o.reply.body as Body).returned ?? [], 1n);
+      handedOut += o.op.kind === 'reversal' ? -(o.op.delta as bigint) : o.op.amount;
     }
+    // Conservation: the cash the machine lost is what its customers' accounts paid for what they kept.
+    const value = (counts: Map<bigint, bigint> | undefined) => [...(counts ?? [])].reduce((s, [d, c]) => s + d * c, 0n);
+    checks.equal(
+      value(machine.initial) - value(inventory.get(machine.id)),
+      handedOut,
+      `${machine.id} cash handed out vs ATM debits less reversals`,
+    );
     for (const [denomination, initial] of machine.initial) {
       const counted = inventory.get(machine.id)?.get(denomination);
       checks.equal(counted, fromLedger.get(denomination), `${machine.id} cassette ${denomination} vs ledger cash (initial ${initial})`);

@@ -12,6 +12,8 @@ export interface LedgerRow {
   transferId: string | null;
   cash: Array<{ denomination: bigint; count: bigint }>;
   reference: string | null;
+  /** The row this one undoes (reversals). */
+  reverses: number | null;
 }
 
 export interface AccountRow {
@@ -36,7 +38,7 @@ function parseCash(value: unknown): LedgerRow['cash'] {
 
 export async function readLedger(db: TestDatabase): Promise<LedgerRow[]> {
   const rows = await db.query<Raw>(
-    'SELECT id, type, account_number, machine_id, amount, balance_after, transfer_id, cash, reference FROM ledger_entries ORDER BY id',
+    'SELECT id, type, account_number, machine_id, amount, balance_after, transfer_id, cash, reference, reverses FROM ledger_entries ORDER BY id',
   );
   return rows.map((r) => ({
     id: Number(r.id),
@@ -48,6 +50,7 @@ export async function readLedger(db: TestDatabase): Promise<LedgerRow[]> {
     transferId: text(r.transfer_id),
     cash: parseCash(r.cash),
     reference: text(r.reference),
+    reverses: r.reverses === null || r.reverses === undefined ? null : Number(r.reverses),
   }));
 }
 
