@@ -18,6 +18,7 @@ const FEATURES = {
   machines: ['audit', 'auth', 'ledger', 'metrics'], // metrics: its cassette gauges
   metrics: ['auth'],
   reconciliation: ['auth'],
+  reversals: ['auth', 'ledger', 'machines'], // machines: MachinesService (404 MACHINE_NOT_FOUND), the dispensed view
 };
 
 /** Below every feature: any feature may import them, they import no feature. */

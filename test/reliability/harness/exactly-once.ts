@@ -89,7 +89,11 @@ function checkUndoneOnce(outcomes: Outcome[], ledger: LedgerRow[], checks: Check
   for (const r of ledger) if (r.reverses !== null) undone.set(r.reverses, (undone.get(r.reverses) ?? 0) + 1);
   checks.check(
     [...undone.values()].every((n) => n === 1),
-    () => `rows undone more than once: ${[...undone].filter(([, n]) => n > 1).map(([id]) => id)}`,
+    () =>
+      `rows undone more than once: ${[...undone]
+        .filter(([, n]) => n > 1)
+        .map(([id]) => id)
+        .join(', ')}`,
   );
   for (const o of outcomes.filter((x) => x.op.target !== undefined)) {
     const applied = o.reply.status < 300;
