@@ -18,6 +18,7 @@ import { MachinesModule } from './machines/machines.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { ReversalsModule } from './reversals/reversals.module';
 import { LedgerModule } from './ledger/ledger.module';
 
 @Module({
@@ -33,6 +34,7 @@ import { LedgerModule } from './ledger/ledger.module';
     MachinesModule,
     ClientsModule,
     AuditModule,
+    ReversalsModule,
     HealthModule,
     IdempotencyModule,
     RateLimitModule,

@@ -130,6 +130,8 @@ describe('REQUIRE_IDEMPOTENCY_KEY', () => {
     ['transfer', () => '/transfers', () => ({ from_account: account, to_account: account, amount: '1.00' })],
     ['ATM withdrawal', () => '/machines/none/withdrawals', () => ({ account_number: account, amount: '20.00' })],
     ['ATM deposit', () => '/machines/none/deposits', () => ({ account_number: account, cash: [{ denomination: '20.00', count: 1 }] })],
+    ['ATM reversal', () => '/machines/none/withdrawals/1/reversal', () => ({})],
+    ['correction', () => '/transactions/1/reversal', () => ({ reason: 'keyed twice' })],
   ])('a %s without Idempotency-Key → 400 naming the header, nothing applied', async (_name, path, body) => {
     const res = await t.http().post(path()).send(body());
     expect(res.status).toBe(400);

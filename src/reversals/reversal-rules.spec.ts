@@ -148,7 +148,7 @@ describe('correctionLegs', () => {
 
   it('refuses ATM, machine and reversal rows as NOT_REVERSIBLE', () => {
     for (const type of ['atm_withdrawal', 'atm_deposit', 'refill', 'maintenance_reset', 'atm_reversal', 'reversal'] as const) {
-      expect(codeOf(() => correctionLegs(row({ type: type as ReversibleRow['type'] })))).toBe('NOT_REVERSIBLE');
+      expect(codeOf(() => correctionLegs(row({ type })))).toBe('NOT_REVERSIBLE');
     }
   });
 });

@@ -10,7 +10,7 @@ export const MAX_REASON = 200;
 export class DispensedCountDto {
   @ApiProperty(DENOMINATION_SCHEMA)
   @IsDenomination()
-  denomination: string | number;
+  denomination: bigint;
 
   /** 0 is allowed: none of this denomination left the machine. */
   @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_PIECES, example: 2 })

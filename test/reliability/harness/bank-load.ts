@@ -3,29 +3,12 @@
 // teller movements, with a fresh Idempotency-Key per operation, retried with
 // that key until the server answers for good.
 import { Bank } from './bank-setup';
-import { HttpStats, Reply, Request, sendUntilAnswered } from './http';
+import { HttpStats, Reply, sendUntilAnswered } from './http';
+import type { Op, Outcome } from './ops';
 import { asRequestAmount, randomMinor } from './money';
 import { ReversalPool } from './reversal-ops';
 
-export type OpKind = 'deposit' | 'withdraw' | 'transfer' | 'atm' | 'reversal' | 'correction';
-
-export interface Op {
-  kind: OpKind;
-  key: string;
-  request: Request;
-  account: string;
-  to?: string;
-  machine?: string;
-  amount: bigint;
-  /** Reversals and corrections: the ledger row undone, and the signed change to the account when applied. */
-  target?: number;
-  delta?: bigint;
-}
-
-export interface Outcome {
-  op: Op;
-  reply: Reply;
-}
+export type { Op, OpKind, Outcome } from './ops';
 
 export interface LoadOptions {
   bank: Bank;

@@ -3,7 +3,7 @@
 // partial or failed dispense) or correct them (an admin undoing a teller
 // entry). Now and then a second reversal of the same row races the first:
 // exactly one of them may apply.
-import type { Op, Outcome } from './bank-load';
+import type { Op, Outcome } from './ops';
 import { toMinor } from './money';
 
 type Pieces = Array<{ denomination: string; count: number }>;
