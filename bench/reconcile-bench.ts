@@ -16,8 +16,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { TransactionRunner } from '../src/database/transaction-runner';
-import { ReconciliationService } from '../src/reconciliation/reconciliation.service';
+import { reconciliationService } from '../src/reconciliation/reconciliation.service';
 
 const ROOT = resolve(__dirname, '..');
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -125,7 +124,7 @@ async function measure(dialect: 'postgres' | 'sqlite', rows: number): Promise<st
     const generated = Date.now() - started;
     await loader.destroy();
     await ds.initialize();
-    const service = new ReconciliationService(new TransactionRunner(ds, config));
+    const service = reconciliationService(ds, config);
     const runs: string[] = [];
     for (let i = 0; i < 3; i++) {
       started = Date.now();

@@ -52,6 +52,15 @@ export abstract class SqlStatements {
     spec: UpdateEach,
     rows: ReadonlyArray<{ key: bigint; value: number }>,
   ): Promise<void>;
+
+  /**
+   * A FROM-list item that expands the JSON array text in `column` into one row
+   * per element, named `alias`, and how to read an integer field of it.
+   */
+  abstract jsonArrayElements(column: string, alias: string): { from: string; integer(field: string): string };
+
+  /** `table` read by one scan of the table rather than through an index. */
+  abstract tableScan(table: string): string;
 }
 
 /** Which rows of `table` get which `column` value: `where` (`:params`) and one bigint key column per row. */
@@ -84,6 +93,18 @@ class PostgresStatements extends SqlStatements {
     const keys = rows.map((row) => String(row.key));
     await this.runner.query(em, name, sql, { ...spec.params, keys, values: rows.map((row) => row.value) });
   }
+
+  // json, not jsonb: each text is parsed once and thrown away.
+  jsonArrayElements(column: string, alias: string): { from: string; integer(field: string): string } {
+    return {
+      from: `LATERAL json_array_elements(CAST(${column} AS json)) AS ${alias}(value)`,
+      integer: (field) => `CAST(${alias}.value ->> '${field}' AS bigint)`,
+    };
+  }
+
+  tableScan(table: string): string {
+    return table;
+  }
 }
 
 class SqliteStatements extends SqlStatements {
@@ -111,5 +132,15 @@ class SqliteStatements extends SqlStatements {
   async updateEach(em: EntityManager, name: string, spec: UpdateEach, rows: ReadonlyArray<{ key: bigint; value: number }>): Promise<void> {
     const sql = `UPDATE ${spec.table} SET ${spec.column} = :value WHERE ${spec.where} AND ${spec.keyColumn} = :key`;
     for (const row of rows) await this.runner.query(em, name, sql, { ...spec.params, key: row.key, value: row.value });
+  }
+
+  jsonArrayElements(column: string, alias: string): { from: string; integer(field: string): string } {
+    return { from: `json_each(${column}) AS ${alias}`, integer: (field) => `json_extract(${alias}.value, '$.${field}')` };
+  }
+
+  // NOT INDEXED: SQLite otherwise may walk an index and fetch every row by
+  // rowid, twice as slow as one scan of the table.
+  tableScan(table: string): string {
+    return `${table} NOT INDEXED`;
   }
 }

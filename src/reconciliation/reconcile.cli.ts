@@ -9,8 +9,7 @@ import { existsSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
-import { TransactionRunner } from '../database/transaction-runner';
-import { ReconciliationService } from './reconciliation.service';
+import { reconciliationService } from './reconciliation.service';
 
 export async function reconcile(env: Record<string, unknown>): Promise<number> {
   const config = AppConfig.fromEnv(env);
@@ -23,7 +22,7 @@ export async function reconcile(env: Record<string, unknown>): Promise<number> {
   const dataSource = new DataSource({ ...dataSourceOptions(config), migrationsRun: false, entities: [] });
   await dataSource.initialize();
   try {
-    const report = await new ReconciliationService(new TransactionRunner(dataSource, config)).check();
+    const report = await reconciliationService(dataSource, config).check();
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return report.ok ? 0 : 1;
   } finally {

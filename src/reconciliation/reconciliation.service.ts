@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { formatMoney } from '../common/money';
 import { driverBigint } from '../database/bigint.transformer';
+import { SqlStatements } from '../database/sql-statements';
 import { TransactionRunner } from '../database/transaction-runner';
-import { AccountMismatchRow, CassetteMismatchRow, RECONCILIATION_SQL, ReconciliationStatements } from './reconciliation.sql';
+import { AccountMismatchRow, CassetteMismatchRow, reconciliationStatements, ReconciliationStatements } from './reconciliation.sql';
 import { AccountMismatchView, CassetteMismatchView, ReconciliationView } from './reconciliation.view';
 
 /**
@@ -20,9 +22,10 @@ export class ReconciliationService {
 
   constructor(
     private readonly runner: TransactionRunner,
+    statements: SqlStatements,
     private readonly clock: Clock = new Clock(),
   ) {
-    this.sql = RECONCILIATION_SQL[runner.dialect];
+    this.sql = reconciliationStatements(statements);
   }
 
   async check(): Promise<ReconciliationView> {
@@ -50,6 +53,12 @@ export class ReconciliationService {
   private run<T>(em: EntityManager, name: keyof ReconciliationStatements): Promise<T[]> {
     return this.runner.query<T>(em, name, this.sql[name], {});
   }
+}
+
+/** The service outside Nest (the `reconcile` command, the bench), on an initialised data source. */
+export function reconciliationService(dataSource: DataSource, config: AppConfig): ReconciliationService {
+  const runner = new TransactionRunner(dataSource, config);
+  return new ReconciliationService(runner, SqlStatements.for(config.dbType, runner));
 }
 
 function countOf(rows: ReadonlyArray<{ mismatched: unknown }>): number {

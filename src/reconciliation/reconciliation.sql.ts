@@ -1,7 +1,7 @@
-// The statements of the reconciliation check, per database: only the
-// expansion of the ledger's `cash` column (JSON text of
-// [{"denomination": <minor units>, "count": <signed pieces>}]) differs.
-import type { DbType } from '../config/app-config';
+// The statements of the reconciliation check. Only the expansion of the
+// ledger's `cash` column (JSON text of [{"denomination": <minor units>,
+// "count": <signed pieces>}]) differs by database: SqlStatements writes it.
+import type { SqlStatements } from '../database/sql-statements';
 
 /** Mismatches listed at most; the count of all of them comes with the list. */
 export const MAX_LISTED = 1000;
@@ -34,14 +34,12 @@ const cassetteMismatches = (moved: string) => `SELECT machine_id, denomination, 
 const sameCash = (ledger: string) => `SELECT machine_id, cash, COUNT(*) AS n FROM ${ledger}
   WHERE machine_id IS NOT NULL AND cash IS NOT NULL GROUP BY machine_id, cash`;
 
-// json, not jsonb: each text is parsed once and thrown away.
-const PG_MOVED = `SELECT s.machine_id, CAST(e.value ->> 'denomination' AS bigint), 0, CAST(e.value ->> 'count' AS bigint) * s.n, 0
-  FROM (${sameCash('ledger_entries')}) AS s CROSS JOIN LATERAL json_array_elements(CAST(s.cash AS json)) AS e(value)`;
-
-// NOT INDEXED: SQLite otherwise walks idx_ledger_machine and fetches every
-// other row by rowid, twice as slow as one scan of the table.
-const SQLITE_MOVED = `SELECT s.machine_id, json_extract(e.value, '$.denomination'), 0, json_extract(e.value, '$.count') * s.n, 0
-  FROM (${sameCash('ledger_entries NOT INDEXED')}) AS s, json_each(s.cash) AS e`;
+/** (machine_id, denomination, 0, pieces, 0) of every ledger cash line, in the database's JSON functions. */
+function movedCash(sql: SqlStatements): string {
+  const element = sql.jsonArrayElements('s.cash', 'e');
+  return `SELECT s.machine_id, ${element.integer('denomination')}, 0, ${element.integer('count')} * s.n, 0
+  FROM (${sameCash(sql.tableScan('ledger_entries'))}) AS s CROSS JOIN ${element.from}`;
+}
 
 export interface ReconciliationStatements {
   reconcile_accounts_checked: string;
@@ -50,16 +48,15 @@ export interface ReconciliationStatements {
   reconcile_cassettes: string;
 }
 
-const COMMON = {
-  reconcile_accounts_checked: 'SELECT COUNT(*) AS n FROM accounts',
-  reconcile_accounts: ACCOUNT_MISMATCHES,
-  reconcile_machines_checked: 'SELECT COUNT(*) AS n FROM machines',
-};
-
-export const RECONCILIATION_SQL: Record<DbType, ReconciliationStatements> = {
-  postgres: { ...COMMON, reconcile_cassettes: cassetteMismatches(PG_MOVED) },
-  sqlite: { ...COMMON, reconcile_cassettes: cassetteMismatches(SQLITE_MOVED) },
-};
+/** The check's statements, built once at start from the database's SqlStatements. */
+export function reconciliationStatements(sql: SqlStatements): ReconciliationStatements {
+  return {
+    reconcile_accounts_checked: 'SELECT COUNT(*) AS n FROM accounts',
+    reconcile_accounts: ACCOUNT_MISMATCHES,
+    reconcile_machines_checked: 'SELECT COUNT(*) AS n FROM machines',
+    reconcile_cassettes: cassetteMismatches(movedCash(sql)),
+  };
+}
 
 /** Rows as the drivers give them (pg: int8 and numeric as text; SQLite: bigint). */
 export interface AccountMismatchRow {
