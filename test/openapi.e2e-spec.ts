@@ -75,6 +75,24 @@ describe('OpenAPI document at /docs-json', () => {
     for (const [, pattern] of freeText) expect(new RegExp(pattern as string).test('a\u0000b')).toBe(false);
   });
 
+  it('defines the bearer scheme and requires it, with the roles allowed, on every operation but the health probes', async () => {
+    const full = (await t.http().get('/docs-json')).body as {
+      components: { securitySchemes?: Record<string, { type: string; scheme?: string }> };
+      paths: Record<string, Record<string, { security?: Array<Record<string, string[]>>; 'x-roles'?: string[] }>>;
+    };
+    expect(full.components.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const [method, path] of CONTRACT) {
+      const { security, 'x-roles': roles } = full.paths[path][method];
+      const open = path.startsWith('/healthz');
+      expect({ method, path, security, admin: roles?.includes('admin') }).toEqual({
+        method,
+        path,
+        security: open ? [] : [{ bearer: [] }],
+        admin: true,
+      });
+    }
+  });
+
   it('serves Swagger UI at /docs', async () => {
     const res = await t.http().get('/docs/');
     expect(res.status).toBe(200);
