@@ -86,8 +86,11 @@ describe('daily withdrawal limit at UTC midnight', () => {
     await reverse(today, 6000n, 3, '2026-03-04');
     await expect(withdraw(account, '60.00')).resolves.toMatchObject({ status: 200 });
     await expect(withdraw(account, '0.01')).resolves.toMatchObject({ status: 422, body: { code: 'DAILY_LIMIT_EXCEEDED' } });
-    // A row is reversed at most once: the database refuses a second reversal.
-    await expect(reverse(today, 6000n, 3, '2026-03-04')).rejects.toThrow(/unique|duplicate/i);
+    // A row is reversed at most once: a second reversal is refused and changes nothing.
+    await expect(t.http().post(`/machines/${machine}/withdrawals/${today}/reversal`).send({})).resolves.toMatchObject({
+      status: 409,
+      body: { code: 'ALREADY_REVERSED' },
+    });
     const row = await t.http().get(`/transactions/${today}`).expect(200);
     expect(row.body.reversed_by).toEqual(expect.any(Number));
     await expect(balanceAndLedger(t, account)).resolves.toMatchObject({ balance: 90000n, ledger: 90000n });
