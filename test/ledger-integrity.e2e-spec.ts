@@ -26,9 +26,9 @@ describe('ledger integrity in the schema', () => {
 
   it('a transaction shows who wrote it, the request, and reversal links', async () => {
     const res = await t.http().get(`/transactions/${depositId}`).expect(200);
-    expect(res.body).toMatchObject({ actor: 'system', request_id: 'ledger-integrity-1', reverses: null, reversed_by: null });
+    expect(res.body).toMatchObject({ actor: 'bootstrap', request_id: 'ledger-integrity-1', reverses: null, reversed_by: null });
     const page = await t.http().get(`/accounts/${account}/transactions`).expect(200);
-    expect(page.body.items[0]).toMatchObject({ id: depositId, actor: 'system', request_id: 'ledger-integrity-1', reversed_by: null });
+    expect(page.body.items[0]).toMatchObject({ id: depositId, actor: 'bootstrap', request_id: 'ledger-integrity-1', reversed_by: null });
   });
 
   it('refuses an unknown type, an unknown account or machine, and a negative cassette count', async () => {
