@@ -71,6 +71,17 @@ export async function retryWhileUnavailable<T>(
  * connection of its own that is closed afterwards. The app's data source
  * then opens on a database known to answer, with migrationsRun off.
  */
+const MAX_MIGRATION_RACES = 10;
+
+async function migrate(dataSource: DataSource, config: AppConfig, startedAt: number): Promise<void> {
+  const logger = new Logger('Database');
+  const pending = await retryWhileUnavailable(config, 'reading migrations', () => dataSource.showMigrations(), startedAt);
+  if (!pending) return logger.log('schema up to date: no pending migration');
+  logger.log('migrating: applying pending migrations');
+  const applied = await retryWhileUnavailable(config, 'migrating', () => dataSource.runMigrations({ transaction: 'each' }), startedAt);
+  logger.log(`migrated: ${applied.map((m) => m.name).join(', ')}`);
+}
+
 export async function prepareDatabase(options: DataSourceOptions, config: AppConfig): Promise<void> {
   const logger = new Logger('Database');
   const startedAt = Date.now();
@@ -83,11 +94,17 @@ export async function prepareDatabase(options: DataSourceOptions, config: AppCon
   );
   try {
     if (!config.migrationsRun) return;
-    const pending = await retryWhileUnavailable(config, 'reading migrations', () => dataSource.showMigrations(), startedAt);
-    if (!pending) return logger.log('schema up to date: no pending migration');
-    logger.log('migrating: applying pending migrations');
-    const applied = await retryWhileUnavailable(config, 'migrating', () => dataSource.runMigrations({ transaction: 'each' }), startedAt);
-    logger.log(`migrated: ${applied.map((m) => m.name).join(', ')}`);
+    for (let race = 1; ; race++) {
+      try {
+        return await migrate(dataSource, config, startedAt);
+      } catch (error) {
+        // Another instance booting at the same time (a rolling deploy) created
+        // the table first: its migration committed, so read what is pending again.
+        if (race >= MAX_MIGRATION_RACES || !/already exists/i.test(describe(error))) throw error;
+        logger.warn(`migrating: another instance is migrating (${describe(error)}); reading migrations again`);
+        await new Promise((resolve) => setTimeout(resolve, 200 * race));
+      }
+    }
   } finally {
     await dataSource.destroy();
   }

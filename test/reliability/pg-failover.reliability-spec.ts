@@ -12,6 +12,7 @@ import { recordFigures } from './harness/figures';
 import { runOutage } from './harness/outage';
 import { canMakeCluster, PgCluster } from './harness/pg-cluster';
 import { freePort, ServerProcess } from './harness/server-process';
+import { bearer } from '../helpers/keys';
 
 // data-source-options.ts: pg's query_timeout.
 const QUERY_TIMEOUT_MS = 15_000;
@@ -101,13 +102,15 @@ describeCluster('postgres failover on a throwaway cluster', () => {
     const post = (path: string, body: unknown, timeoutMs = 60_000) =>
       fetch(url + path, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...bearer() },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
     expect((await post('/accounts', { account_number: 'frozen1', initial_deposit: '0.00' })).status).toBe(201);
     // Warm the pool: these connections are the ones frozen.
-    await Promise.all(Array.from({ length: 8 }, () => fetch(`${url}/accounts/frozen1/balance`).then((r) => r.arrayBuffer())));
+    await Promise.all(
+      Array.from({ length: 8 }, () => fetch(`${url}/accounts/frozen1/balance`, { headers: bearer() }).then((r) => r.arrayBuffer())),
+    );
     const pids = await cluster.backendsOf(name);
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) process.kill(pid, 'SIGSTOP');

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { selectedDatabases } from './harness/env';
 import { freePort, ServerProcess } from './harness/server-process';
+import { bearer } from '../helpers/keys';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const describeSqlite = selectedDatabases().includes('sqlite') ? describe : describe.skip;
@@ -19,7 +20,7 @@ const NOBODY = { uid: 65534, gid: 65534 };
 async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; code?: string }> {
   const res = await fetch(url + path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? bearer() : { 'content-type': 'application/json', ...bearer() },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
