@@ -13,8 +13,8 @@ const FEATURES = {
   health: ['auth'],
   idempotency: ['auth'],
   'rate-limit': ['auth'],
-  ledger: ['auth'],
-  accounts: ['audit', 'auth', 'ledger'],
+  ledger: ['auth', 'idempotency'], // idempotency: a keyed one-account movement writes its key in its own statement
+  accounts: ['audit', 'auth', 'idempotency', 'ledger'],
   machines: ['audit', 'auth', 'ledger', 'metrics'], // metrics: its cassette gauges
   metrics: ['auth'],
   reconciliation: ['auth'],

@@ -8,6 +8,7 @@ import { LedgerIntegrity1764000000000 } from './1764000000000-ledger-integrity';
 import { LowCash1764200000000 } from './1764200000000-low-cash';
 import { ClientsAndAudit1764100000000 } from './1764100000000-clients-and-audit';
 import { ReversalReason1764300000000 } from './1764300000000-reversal-reason';
+import { IdempotencyLedgerEntry1764400000000 } from './1764400000000-idempotency-ledger-entry';
 
 export const MIGRATIONS = [
   CoreSchema1763700000000,
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ClientsAndAudit1764100000000,
   LowCash1764200000000,
   ReversalReason1764300000000,
+  IdempotencyLedgerEntry1764400000000,
 ];

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { MovesMoney } from '../common/money-movement.decorator';
+import { KeyClaimedByPosting } from '../idempotency/idempotency-claim';
 import { Page, PageQueryDto } from '../common/pagination';
 import { AccountNumberPipe } from '../common/path-params';
 import { LedgerPageView, LedgerEntryView } from '../ledger/ledger-entry.view';
@@ -61,6 +62,7 @@ export class AccountsController {
   @Roles(['admin', 'teller'])
   @Post(':n/deposit')
   @MovesMoney()
+  @KeyClaimedByPosting()
   @HttpCode(200)
   @ApiOperation({ summary: 'Teller deposit' })
   @AccountParam()
@@ -73,6 +75,7 @@ export class AccountsController {
   @Roles(['admin', 'teller'])
   @Post(':n/withdraw')
   @MovesMoney()
+  @KeyClaimedByPosting()
   @HttpCode(200)
   @ApiOperation({ summary: 'Teller withdrawal (overdraft and daily limit apply)' })
   @AccountParam()

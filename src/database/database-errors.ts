@@ -30,6 +30,16 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
+/** A unique violation on `table`'s keys (pg names the table; SQLite names `table.column` in its message). */
+export function isUniqueViolationOn(error: unknown, table: string): boolean {
+  if (!isUniqueViolation(error)) return false;
+  const e = error as ErrorLike & { table?: unknown };
+  const inner = e.driverError as (ErrorLike & { table?: unknown }) | undefined;
+  const pgTable = inner?.table ?? e.table;
+  if (typeof pgTable === 'string') return pgTable === table;
+  return messageOf(inner ?? error).includes(`: ${table}.`) || messageOf(error).includes(`: ${table}.`);
+}
+
 /**
  * Another writer created the same row first: our insert hit the unique key,
  * or the service's own existence check (`existsCode`, e.g. MACHINE_EXISTS)

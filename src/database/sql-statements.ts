@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { DbType } from '../config/app-config';
+import { isUniqueViolationOn } from './database-errors';
 import { TransactionRunner } from './transaction-runner';
 
 /** A conditional `UPDATE … RETURNING` and the `INSERT` to run for the row it returns. */
@@ -15,6 +16,30 @@ export interface UpdateThenInsert {
   /** What the INSERT returns. */
   insertReturning: string;
 }
+
+/**
+ * Makes an UpdateThenInsert happen at most once per key (an Idempotency-Key):
+ * it is skipped while `existing` finds the key's live row, and writes the
+ * key's row for the row its INSERT wrote.
+ */
+export interface OncePerKey {
+  /** The table of the key rows (a unique violation on it means: another run wrote the key first). */
+  table: string;
+  /** SELECT of the key's live row; its column names differ from the INSERT's RETURNING names. */
+  existing: string;
+  /** `INSERT INTO key_table (columns)`. */
+  insertInto: string;
+  /** One expression per column: `:param`, or a column the UpdateThenInsert's INSERT returns, bare. */
+  values: readonly string[];
+  /** DELETE of the key's expired row, which still holds the unique key. */
+  clearExpired: string;
+}
+
+/** What updateThenInsertOnce did: wrote (the INSERT's row), found the key live (its row), or nothing (the UPDATE matched nothing). */
+export type OnceResult<T, K> = { written: T } | { existing: K } | null;
+
+/** A key row that conflicts this many times in a row is not an expired row being replaced: a bug. */
+const MAX_KEY_ATTEMPTS = 3;
 
 /**
  * What differs between the databases, chosen once at start (SqlStatements.for):
@@ -44,6 +69,23 @@ export abstract class SqlStatements {
     statement: UpdateThenInsert,
     params: Record<string, unknown>,
   ): Promise<T | null>;
+
+  /**
+   * updateThenInsert at most once per key (OncePerKey): when the key is live
+   * nothing is written and its row is returned; otherwise the UPDATE, the
+   * INSERT and the key's row are written together. Postgres: ONE statement,
+   * atomic even in autocommit (a duplicate that commits first makes it fail on
+   * the key and change nothing; it is then run again and finds the key).
+   * SQLite: the statements in turn, inside the caller's transaction, which
+   * holds the write lock. `update` must end with its WHERE clause.
+   */
+  abstract updateThenInsertOnce<T, K>(
+    em: EntityManager,
+    name: string,
+    statement: UpdateThenInsert,
+    once: OncePerKey,
+    params: Record<string, unknown>,
+  ): Promise<OnceResult<T, K>>;
 
   /** `UPDATE table SET column = v WHERE <keys> = k` for each of `rows`, fixed keys in `where`. */
   abstract updateEach(
@@ -82,6 +124,48 @@ class PostgresStatements extends SqlStatements {
   ${s.insertInto} SELECT ${s.values.join(', ')} FROM moved RETURNING ${s.insertReturning}`;
     const [row] = await this.runner.query<T>(em, name, sql, params);
     return row ?? null;
+  }
+
+  async updateThenInsertOnce<T, K>(
+    em: EntityManager,
+    name: string,
+    s: UpdateThenInsert,
+    once: OncePerKey,
+    params: Record<string, unknown>,
+  ): Promise<OnceResult<T, K>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once<T, K>(em, name, s, once, params);
+      } catch (error) {
+        // The statement failed whole. The key's row is there but was not
+        // live: a duplicate committed meanwhile (the next run finds it), or
+        // the row expired and is not pruned yet (cleared, then the next run
+        // writes). In a transaction the error has aborted it: not retried here.
+        if (attempt >= MAX_KEY_ATTEMPTS || !isUniqueViolationOn(error, once.table) || em.queryRunner?.isTransactionActive) throw error;
+        await this.runner.query(em, `${name}_clear_expired`, once.clearExpired, params);
+      }
+    }
+  }
+
+  private async once<T, K>(
+    em: EntityManager,
+    name: string,
+    s: UpdateThenInsert,
+    once: OncePerKey,
+    params: Record<string, unknown>,
+  ): Promise<OnceResult<T, K>> {
+    // The key's row is inserted without ON CONFLICT: a duplicate that
+    // committed after this statement's snapshot (unseen by `existing`) makes
+    // the insert fail, and with it the whole statement.
+    const sql = `WITH existing AS (${once.existing}),
+  moved AS (${s.update} AND NOT EXISTS (SELECT 1 FROM existing) RETURNING ${s.returning.join(', ')}),
+  written AS (${s.insertInto} SELECT ${s.values.join(', ')} FROM moved RETURNING ${s.insertReturning}),
+  claimed AS (${once.insertInto} SELECT ${once.values.join(', ')} FROM written)
+  SELECT written.*, existing.* FROM (SELECT 1) AS one LEFT JOIN written ON true LEFT JOIN existing ON true`;
+    const [row] = await this.runner.query<Record<string, unknown>>(em, name, sql, params);
+    const first = s.insertReturning.split(',')[0].trim();
+    if (row[first] !== null && row[first] !== undefined) return { written: row as T };
+    return Object.values(row).some((value) => value !== null) ? { existing: row as K } : null;
   }
 
   async updateEach(em: EntityManager, name: string, spec: UpdateEach, rows: ReadonlyArray<{ key: bigint; value: number }>): Promise<void> {
@@ -127,6 +211,35 @@ class SqliteStatements extends SqlStatements {
     const sql = `${s.insertInto} VALUES (${values.join(', ')}) RETURNING ${s.insertReturning}`;
     const [inserted] = await this.runner.query<T>(em, `${name}_insert`, sql, { ...params, ...moved });
     return inserted;
+  }
+
+  async updateThenInsertOnce<T, K>(
+    em: EntityManager,
+    name: string,
+    s: UpdateThenInsert,
+    once: OncePerKey,
+    params: Record<string, unknown>,
+  ): Promise<OnceResult<T, K>> {
+    const [existing] = await this.runner.query<K>(em, `${name}_existing`, once.existing, params);
+    if (existing) return { existing };
+    const written = await this.updateThenInsert<T>(em, name, s, params);
+    if (!written) return null;
+    // The INSERT's returned columns become parameters of the key row's VALUES.
+    const returned = s.insertReturning.split(',').map((column) => column.trim());
+    const values = once.values.map((value) => (returned.includes(value) ? `:written_${value}` : value));
+    const fromRow = Object.fromEntries(returned.map((column) => [`written_${column}`, (written as Record<string, unknown>)[column]]));
+    const claim = () =>
+      this.runner.query(em, `${name}_claim`, `${once.insertInto} VALUES (${values.join(', ')})`, { ...params, ...fromRow });
+    try {
+      await claim();
+    } catch (error) {
+      // An expired row still holds the key. The write lock is ours since
+      // `existing` looked, so nothing else wrote it meanwhile: replace it.
+      if (!isUniqueViolationOn(error, once.table)) throw error;
+      await this.runner.query(em, `${name}_clear_expired`, once.clearExpired, params);
+      await claim();
+    }
+    return { written };
   }
 
   async updateEach(em: EntityManager, name: string, spec: UpdateEach, rows: ReadonlyArray<{ key: bigint; value: number }>): Promise<void> {

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable, throwError } from 'rxjs';
 import { Clock } from '../common/clock';
 import { DomainError, validationError } from '../common/domain-error';
@@ -11,12 +11,16 @@ import { PROBLEM_CONTENT_TYPE } from '../common/problems';
 import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
+import { IdempotencyClaim, KEY_CLAIMED_BY_POSTING, keyReused, StoredAnswer, withClaim } from './idempotency-claim';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey, requestFingerprint } from './idempotency-key';
 import { IdempotencyStore, KeyedRequest, StoredKey, StoredResponse } from './idempotency.store';
 
 /** Refusals a retry must see again: the request ran and a business rule said no. */
 const STORED_REFUSAL_STATUSES = new Set([404, 409, 422]);
 const NEVER_STORED_CODES = new Set(['IDEMPOTENCY_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED']);
+
+/** A claimed run that keeps meeting a concurrent duplicate's key is a bug, not a race. */
+const MAX_CLAIM_ATTEMPTS = 3;
 
 type Outcome = { fresh: true; body: unknown } | { fresh: false; stored: StoredKey };
 
@@ -68,7 +72,41 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key === undefined) return next.handle();
     const request: KeyedRequest = { scope: scopeOf(req), key, fingerprint: requestFingerprint(req.method, req.originalUrl, req.body) };
     const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
+    if (this.reflector.get<boolean>(KEY_CLAIMED_BY_POSTING, context.getHandler())) {
+      return from(this.executeClaimed(request, status, next, context.switchToHttp().getResponse<Response>()));
+    }
     return from(this.execute(request, status, next));
+  }
+
+  /**
+   * A @KeyClaimedByPosting route: no transaction around the handler; its one
+   * posting writes the key with the ledger row, or finds the key live and
+   * hands the handler the rows of the first run, so the answer is rebuilt by
+   * the code that built it first (byte for byte: the same view of the same row).
+   */
+  private async executeClaimed(request: KeyedRequest, status: number, next: CallHandler, res: Response): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      const claim = new IdempotencyClaim(request, status, this.clock.nowIso(), this.cutoff());
+      let body: unknown;
+      try {
+        body = await withClaim(claim, () => lastValueFrom(next.handle(), { defaultValue: undefined }));
+      } catch (error) {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- a replay is a VerbatimResponse on purpose: the problem filter sends it as stored
+        if (error instanceof StoredAnswer) throw replayOf(request, error.stored);
+        if (error instanceof DomainError && error.code === 'IDEMPOTENCY_KEY_REUSED') throw error;
+        // Refused: nothing written. Store the refusal unless a live key answers instead.
+        const stored = await this.afterFailure(request, error);
+        if (!stored) throw error;
+        // A duplicate posted meanwhile: run again, and its posting replays that row.
+        if (stored.ledgerEntryId !== null && stored.fingerprint === request.fingerprint && attempt < MAX_CLAIM_ATTEMPTS) continue;
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- as above
+        throw replayOf(request, stored);
+      }
+      // A marked route that answered without posting under its key would have applied it unrecorded: a bug.
+      if (claim.outcome === 'open') throw new Error('a @KeyClaimedByPosting handler answered without posting its movement');
+      if (claim.outcome === 'replayed') res.setHeader('Idempotent-Replayed', 'true');
+      return body;
+    }
   }
 
   private async execute(request: KeyedRequest, status: number, next: CallHandler): Promise<unknown> {
@@ -151,12 +189,9 @@ function storableRefusal(error: unknown): StoredResponse | null {
 }
 
 function replayOf(request: KeyedRequest, stored: StoredKey): VerbatimResponse | DomainError {
-  if (stored.fingerprint !== request.fingerprint) {
-    return new DomainError(
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was already used for a different request (method, path or body)',
-    );
-  }
+  if (stored.fingerprint !== request.fingerprint) return keyReused();
+  // Only its route's posting can rebuild that answer (executeClaimed runs it again).
+  if (stored.ledgerEntryId !== null) throw new Error('Idempotency-Key claimed by a posting, replayed without it');
   if (!stored.response) {
     return new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed', undefined, {
       'Retry-After': '1',

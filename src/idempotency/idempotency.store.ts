@@ -13,6 +13,8 @@ export interface StoredResponse {
 export interface StoredKey {
   fingerprint: string;
   response: StoredResponse | null;
+  /** Claimed by the posting core: the answer is rebuilt from this ledger row (idempotency-claim.ts), not from `response`. */
+  ledgerEntryId: number | null;
 }
 
 export interface KeyedRequest {
@@ -28,10 +30,10 @@ export interface KeyedRequest {
 const STORE_SQL = `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, status, content_type, body, created_at)
 VALUES (:scope, :key, :fingerprint, :status, :content_type, :body, :created_at)
 ON CONFLICT (scope, idempotency_key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
-  content_type = excluded.content_type, body = excluded.body, created_at = excluded.created_at
+  content_type = excluded.content_type, body = excluded.body, created_at = excluded.created_at, ledger_entry_id = NULL
 WHERE idempotency_keys.created_at <= :cutoff
 RETURNING idempotency_key`;
-const FIND_SQL = `SELECT fingerprint, status, content_type, body FROM idempotency_keys
+const FIND_SQL = `SELECT fingerprint, status, content_type, body, ledger_entry_id FROM idempotency_keys
 WHERE scope = :scope AND idempotency_key = :key AND created_at > :cutoff`;
 const PRUNE_SQL = `DELETE FROM idempotency_keys WHERE (scope, idempotency_key) IN (
   SELECT scope, idempotency_key FROM idempotency_keys WHERE created_at <= :cutoff LIMIT :limit)
@@ -42,6 +44,7 @@ interface KeyRow {
   status: unknown;
   content_type: string | null;
   body: string | null;
+  ledger_entry_id: unknown;
 }
 
 /**
@@ -57,7 +60,7 @@ export class IdempotencyStore {
   /** The live (unexpired) key, or null when the key is unknown. */
   async find(em: EntityManager, request: KeyedRequest, cutoff: string): Promise<StoredKey | null> {
     const [row] = await this.runner.query<KeyRow>(em, 'idempotency_find', FIND_SQL, { ...params(request), cutoff });
-    return row ? { fingerprint: row.fingerprint, response: toResponse(row) } : null;
+    return row ? { fingerprint: row.fingerprint, response: toResponse(row), ledgerEntryId: toLedgerEntryId(row) } : null;
   }
 
   /**
@@ -74,7 +77,7 @@ export class IdempotencyStore {
     if (stored.length > 0) return null;
     // Gone between the two statements (expired that very millisecond): a
     // retry will store it; answer as if it were still running.
-    return (await this.find(em, request, cutoff)) ?? { fingerprint: request.fingerprint, response: null };
+    return (await this.find(em, request, cutoff)) ?? { fingerprint: request.fingerprint, response: null, ledgerEntryId: null };
   }
 
   /** Deletes up to `limit` keys created at or before `cutoff`; returns how many. */
@@ -89,6 +92,10 @@ function params(request: KeyedRequest) {
 
 function columns(response: StoredResponse) {
   return { status: response.status, content_type: response.contentType, body: response.body };
+}
+
+function toLedgerEntryId(row: KeyRow): number | null {
+  return row.ledger_entry_id === null || row.ledger_entry_id === undefined ? null : Number(row.ledger_entry_id);
 }
 
 function toResponse(row: KeyRow): StoredResponse | null {

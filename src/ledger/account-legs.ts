@@ -4,8 +4,9 @@ import { DomainError } from '../common/domain-error';
 import { driverBigint } from '../database/bigint.transformer';
 import { SqlStatements } from '../database/sql-statements';
 import { TransactionRunner } from '../database/transaction-runner';
+import { ExistingKeyRow, IdempotencyClaim } from '../idempotency/idempotency-claim';
 import { AccountLeg, MOVEMENT_RULES, PostedRow } from './movement';
-import { DIAGNOSE_ACCOUNT_SQL, moveAndAppend, moveSql, MoveShape, Posting, rowParams, shapeKey } from './posting.sql';
+import { DIAGNOSE_ACCOUNT_SQL, moveAndAppend, moveSql, MoveShape, Posting, REPLAYED_ROW_SQL, rowParams, shapeKey } from './posting.sql';
 import { AccountStateRow, diagnose } from './refusals';
 
 /** A leg's conditional UPDATE that keeps missing a row its diagnosis finds fine is a bug, not a race. */
@@ -49,7 +50,11 @@ export class AccountLegs {
     const shape = shapeOf(p, leg);
     const params = legParams(p, leg, shape);
     for (let attempt = 1; attempt <= MAX_MOVE_ATTEMPTS; attempt++) {
-      const row = rowsWaitForRules(p) ? await this.moveOnly(em, shape, params, leg) : await this.moveAndAppend(em, shape, params, leg);
+      const row = rowsWaitForRules(p)
+        ? await this.moveOnly(em, shape, params, leg)
+        : p.claim
+          ? await this.moveAndAppendOnce(em, shape, params, leg, p.claim)
+          : await this.moveAndAppend(em, shape, params, leg);
       if (row) return row;
       const refusal = await this.diagnose(em, p, leg);
       if (refusal) return refusal;
@@ -67,6 +72,45 @@ export class AccountLegs {
     const name = `post_${shapeKey(shape)}`;
     const row = await this.sql.updateThenInsert<{ id: unknown; balance_after: unknown }>(em, name, moveAndAppend(shape), params);
     return row && { id: Number(row.id), account: leg.account, balance: driverBigint(row.balance_after) };
+  }
+
+  /**
+   * The leg's UPDATE, its ledger row and the request's Idempotency-Key, all
+   * in one statement on Postgres. A live key moves nothing: the row it points
+   * at is read back, so the handler answers exactly as it did the first time.
+   */
+  private async moveAndAppendOnce(
+    em: EntityManager,
+    shape: MoveShape,
+    params: Record<string, unknown>,
+    leg: AccountLeg,
+    claim: IdempotencyClaim,
+  ): Promise<PostedRow | null> {
+    const name = `post_once_${shapeKey(shape)}`;
+    const result = await this.sql.updateThenInsertOnce<{ id: unknown; balance_after: unknown }, ExistingKeyRow>(
+      em,
+      name,
+      moveAndAppend(shape),
+      claim.statement,
+      { ...params, ...claim.params() },
+    );
+    if (!result) return null;
+    if ('written' in result) {
+      claim.claimed();
+      return { id: Number(result.written.id), account: leg.account, balance: driverBigint(result.written.balance_after) };
+    }
+    const id = claim.rowToReplay(result.existing);
+    const [row] = await this.runner.query<{ account_number: string; amount: unknown; balance_after: unknown }>(
+      em,
+      'post_replayed_row',
+      REPLAYED_ROW_SQL,
+      { id },
+    );
+    // Same key, same fingerprint: the same account and amount, or the data is corrupt.
+    if (!row || row.account_number !== leg.account || driverBigint(row.amount) !== leg.amount) {
+      throw new Error(`Idempotency-Key of ledger row ${id}: the row is missing or moved another account or amount`);
+    }
+    return { id, account: leg.account, balance: driverBigint(row.balance_after) };
   }
 
   private async diagnose(em: EntityManager, p: Posting, leg: AccountLeg): Promise<DomainError | undefined> {

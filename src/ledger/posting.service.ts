@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { driverBigint } from '../database/bigint.transformer';
 import { SqlStatements } from '../database/sql-statements';
 import { TransactionRunner } from '../database/transaction-runner';
+import { currentClaim, IdempotencyClaim } from '../idempotency/idempotency-claim';
 import { AccountLegs, rowsWaitForRules } from './account-legs';
 import { applyCash, cashValue } from './cassette-cash';
 import { CashMovement } from './ledger-entry.entity';
@@ -56,17 +57,23 @@ export class PostingService {
    * the account's row lock lasts one statement.
    */
   post(movement: Movement): Promise<Posted> {
-    const work = (em: EntityManager) => this.postIn(em, movement);
-    return movement.legs.length === 1 && !movement.machine ? this.runner.runStatement(work) : this.runner.run(work);
+    const oneStatement = movement.legs.length === 1 && !movement.machine;
+    // A @KeyClaimedByPosting route's key: written by this movement's statement.
+    const claim = currentClaim();
+    if (claim && !oneStatement)
+      throw new Error(`${movement.type}: only a one-account movement without a machine claims an Idempotency-Key`);
+    const work = (em: EntityManager) => this.postIn(em, movement, claim);
+    return oneStatement ? this.runner.runStatement(work) : this.runner.run(work);
   }
 
   /** Posts inside the caller's transaction; a refusal throws, and the transaction keeps none of it. */
-  async postIn(em: EntityManager, movement: Movement): Promise<Posted> {
+  async postIn(em: EntityManager, movement: Movement, claim?: IdempotencyClaim): Promise<Posted> {
     const request = currentRequest();
     const p: Posting = {
       movement,
       now: this.clock.nowIso(),
       who: { actor: request?.actor ?? SYSTEM_ACTOR, requestId: request?.requestId ?? null },
+      claim,
     };
     const machineId = movement.machine?.id;
     if (machineId && (await this.runner.query(em, 'post_machine_exists', MACHINE_EXISTS_SQL, { machine: machineId })).length === 0) {

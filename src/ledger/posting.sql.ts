@@ -2,6 +2,7 @@
 // through TransactionRunner.query: prepared once per name on Postgres, so each
 // name goes with one SQL text). SqlStatements adds locking and combines them.
 import { UpdateEach, UpdateThenInsert } from '../database/sql-statements';
+import type { IdempotencyClaim } from '../idempotency/idempotency-claim';
 import { serializeCash } from './cassette-cash';
 import { CashMovement } from './ledger-entry.entity';
 import { AccountLeg, Movement } from './movement';
@@ -118,11 +119,16 @@ export const cassetteCountsUpdate = (machine: string): UpdateEach => ({
   params: { machine },
 });
 
+/** The row a live Idempotency-Key points at, read back to answer a replay. */
+export const REPLAYED_ROW_SQL = `SELECT account_number, amount, balance_after FROM ledger_entries WHERE id = :id`;
+
 /** One posting's fixed facts: the movement, its time, and who asked. */
 export interface Posting {
   movement: Movement;
   now: string;
   who: { actor: string; requestId: string | null };
+  /** The request's Idempotency-Key, written by the leg's own statement (one-account movements without a machine). */
+  claim?: IdempotencyClaim;
 }
 
 /** The parameters of ROW_VALUES for one row: a leg's, or the machine-only row's (no leg). */

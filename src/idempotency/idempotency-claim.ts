@@ -1,0 +1,114 @@
+import { SetMetadata } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DomainError } from '../common/domain-error';
+import type { OncePerKey } from '../database/sql-statements';
+import { KeyedRequest, StoredKey, StoredResponse } from './idempotency.store';
+
+export const KEY_CLAIMED_BY_POSTING = 'atm:key-claimed-by-posting';
+
+/**
+ * Marks a POST whose handler posts exactly one one-statement movement (one
+ * account, no machine: deposit, withdraw). Its Idempotency-Key is claimed by
+ * that statement itself: the key row is written with the ledger row, in one
+ * statement on Postgres (no BEGIN, no COMMIT, no stored body), and a replay is
+ * rebuilt from the ledger row by the same code that built the first answer.
+ * Every other keyed POST runs in a transaction with its stored response.
+ */
+export const KeyClaimedByPosting = (): MethodDecorator => SetMetadata(KEY_CLAIMED_BY_POSTING, true);
+
+/** The key is live with a stored response (a refusal, or an answer of another route): replay it as stored. */
+export class StoredAnswer extends Error {
+  constructor(readonly stored: StoredKey) {
+    super('Idempotency-Key answered by its stored response');
+  }
+}
+
+/** The SQL of a claim, the same text on every database (the dialect layer combines it). */
+const ONCE_PER_KEY: OncePerKey = {
+  table: 'idempotency_keys',
+  existing: `SELECT fingerprint AS key_fingerprint, status AS key_status, content_type AS key_content_type, body AS key_body,
+  ledger_entry_id AS key_ledger_entry_id
+  FROM idempotency_keys WHERE scope = :key_scope AND idempotency_key = :key_name AND created_at > :key_cutoff`,
+  insertInto: 'INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, status, created_at, ledger_entry_id)',
+  values: [':key_scope', ':key_name', ':key_fingerprint', 'CAST(:key_status AS integer)', ':key_now', 'id'],
+  clearExpired: 'DELETE FROM idempotency_keys WHERE scope = :key_scope AND idempotency_key = :key_name AND created_at <= :key_cutoff',
+};
+
+/** A live key as the claim's statement found it (ONCE_PER_KEY.existing). */
+export interface ExistingKeyRow {
+  key_fingerprint: string;
+  key_status: unknown;
+  key_content_type: string | null;
+  key_body: string | null;
+  key_ledger_entry_id: unknown;
+}
+
+/**
+ * The Idempotency-Key of a request on a @KeyClaimedByPosting route, handed
+ * to the posting core through the request's async context. The posting
+ * writes the key with its ledger row (`claimed`), or finds it live and
+ * replays (`replayed`); a refusal leaves it `open` (nothing written).
+ */
+export class IdempotencyClaim {
+  outcome: 'open' | 'claimed' | 'replayed' = 'open';
+  readonly statement = ONCE_PER_KEY;
+
+  constructor(
+    readonly request: KeyedRequest,
+    /** The route's success status: the status of the stored key. */
+    readonly status: number,
+    readonly now: string,
+    /** Keys created at or before this instant are expired. */
+    readonly cutoff: string,
+  ) {}
+
+  /** The posting wrote the key with its ledger row. */
+  claimed(): void {
+    this.outcome = 'claimed';
+  }
+
+  /** The parameters of `statement`. */
+  params(): Record<string, unknown> {
+    return {
+      key_scope: this.request.scope,
+      key_name: this.request.key,
+      key_fingerprint: this.request.fingerprint,
+      key_status: this.status,
+      key_now: this.now,
+      key_cutoff: this.cutoff,
+    };
+  }
+
+  /**
+   * The key was live: the ledger row whose answer to rebuild, or a throw:
+   * `IDEMPOTENCY_KEY_REUSED` for another request, StoredAnswer for a stored one.
+   */
+  rowToReplay(row: ExistingKeyRow): number {
+    const stored = storedKeyOf(row);
+    if (stored.fingerprint !== this.request.fingerprint) throw keyReused();
+    if (stored.ledgerEntryId === null) throw new StoredAnswer(stored);
+    this.outcome = 'replayed';
+    return stored.ledgerEntryId;
+  }
+}
+
+export function keyReused(): DomainError {
+  return new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request (method, path or body)');
+}
+
+function storedKeyOf(row: ExistingKeyRow): StoredKey {
+  const ledgerEntryId = row.key_ledger_entry_id === null || row.key_ledger_entry_id === undefined ? null : Number(row.key_ledger_entry_id);
+  const response: StoredResponse = { status: Number(row.key_status), contentType: row.key_content_type, body: row.key_body };
+  return { fingerprint: row.key_fingerprint, response, ledgerEntryId };
+}
+
+const storage = new AsyncLocalStorage<IdempotencyClaim>();
+
+/** The claim of the current request, when its route is @KeyClaimedByPosting and it carries a key. */
+export function currentClaim(): IdempotencyClaim | undefined {
+  return storage.getStore();
+}
+
+export function withClaim<T>(claim: IdempotencyClaim, work: () => T): T {
+  return storage.run(claim, work);
+}
