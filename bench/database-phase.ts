@@ -92,8 +92,9 @@ export async function runDatabasePhase(db: DbKind, opts: BenchOptions, workDir: 
     await scenario('deposit');
     await scenario('transfer');
     await scenario('atm-withdrawal');
+    await scenario('atm-withdrawal-idempotent');
     if (db === 'postgres') {
-      for (const label of ['random', 'hot'] as const) {
+      for (const label of ['random', 'hot', 'keyed'] as const) {
         for (const mode of opts.pgbench) {
           await withPg(dbUrl, (c) => c.query('CHECKPOINT'));
           result.pgbench.push(await runPgbench(dbUrl, dbName, workDir, label, mode, { clients: opts.connections, ...opts }));

@@ -41,8 +41,10 @@ function measured(
   });
 }
 
+export type PgbenchLabel = 'random' | 'hot' | 'keyed';
+
 export interface PgbenchResult {
-  label: string;
+  label: PgbenchLabel;
   mode: 'simple' | 'prepared';
   tps: number;
   p50Ms: number;
@@ -53,23 +55,32 @@ export interface PgbenchResult {
   cpuPerThousand: { postgres: number; pgbench: number };
 }
 
-function script(accountExpr: string, setup: string): string {
+function script(accountExpr: string, setup: string, keyed = false): string {
   const now = new Date().toISOString();
   const day = now.slice(0, 10);
+  // The Idempotency-Key's row as a keyed request needs it: a unique key, its
+  // request's fingerprint and the response (about the size of a withdraw's).
+  const body = `{"account_number":"10001","balance":"999999.99","amount":"0.01","transaction_id":123456}`;
+  const keyRow = `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, status, content_type, body, created_at) VALUES ('bench', 'pgbench-' || CAST(:client_id AS text) || '-' || CAST(:k AS text), '${'0123456789abcdef'.repeat(4)}', 200, 'application/json', '${body}', '${now}');`;
   return [
     setup,
+    ...(keyed ? ['\\set k random(1, 1000000000000)'] : []),
     'BEGIN;',
     `SELECT account_number, holder_name, balance, overdraft_limit, daily_withdrawal_limit, withdrawn_today, withdrawn_on, status, created_at, updated_at FROM accounts WHERE account_number = ${accountExpr} FOR UPDATE \\gset`,
     `UPDATE accounts SET balance = CAST(:balance AS bigint) - 1, withdrawn_today = CAST(:withdrawn_today AS bigint) + 1, withdrawn_on = '${day}', updated_at = '${now}' WHERE account_number = ${accountExpr};`,
     `INSERT INTO ledger_entries (type, account_number, machine_id, amount, balance_after, transfer_id, counterparty_account, cash, reference, created_at) VALUES ('withdrawal', ${accountExpr}, NULL, -1, CAST(:balance AS bigint) - 1, NULL, NULL, NULL, NULL, '${now}') RETURNING id;`,
+    ...(keyed ? [keyRow] : []),
     'COMMIT;',
     '',
   ].join('\n');
 }
 
+const randomAccount = `\\set n random(${ACCOUNTS[0]}, ${ACCOUNTS[ACCOUNTS.length - 1]})`;
 const SCRIPTS = {
-  random: () => script('CAST(:n AS varchar)', `\\set n random(${ACCOUNTS[0]}, ${ACCOUNTS[ACCOUNTS.length - 1]})`),
+  random: () => script('CAST(:n AS varchar)', randomAccount),
   hot: () => script(`'${HOT_ACCOUNT}'`, ''),
+  // The keyed withdraw's durable work: the same transaction plus its key's row.
+  keyed: () => script('CAST(:n AS varchar)', randomAccount, true),
 };
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -93,7 +104,7 @@ export async function runPgbench(
   dbUrl: string,
   database: string,
   workDir: string,
-  label: 'random' | 'hot',
+  label: PgbenchLabel,
   mode: 'simple' | 'prepared',
   opts: { clients: number; warmupSeconds: number; seconds: number },
 ): Promise<PgbenchResult> {

@@ -21,13 +21,21 @@ const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 
-function scenarioTable(phase: PhaseResult, pgRandom: number, pgHot: number): string[] {
+/** The pgbench transaction a scenario compares with: the same durable work by hand. */
+function pgbenchOf(name: string): 'random' | 'hot' | 'keyed' | null {
+  if (name === 'withdraw-hot') return 'hot';
+  if (name === 'withdraw-idempotent') return 'keyed';
+  return name === 'withdraw' || name.startsWith('atm-withdrawal') ? 'random' : null;
+}
+
+function scenarioTable(phase: PhaseResult): string[] {
   const rows = [
     '| scenario | req/s | p50 ms | p99 ms | errors | 422s | peak RSS MB | vs pgbench | CPU ms/req server · pg | other processes CPU |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of phase.scenarios) {
-    const denominator = s.name === 'withdraw-hot' ? pgHot : s.name.startsWith('withdraw') || s.name === 'atm-withdrawal' ? pgRandom : NaN;
+    const label = pgbenchOf(s.name);
+    const denominator = label ? best(phase.pgbench, label) : NaN;
     const ratio = phase.db === 'postgres' && Number.isFinite(denominator) ? `${f2(s.rps / denominator)}×` : '';
     const cpu = `${f2(s.cpu.perThousand.server)} · ${phase.db === 'postgres' ? f2(s.cpu.perThousand.postgres) : '–'}`;
     rows.push(
@@ -43,14 +51,16 @@ function pgbenchTable(results: PgbenchResult[]): string[] {
     '|---|---|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
-    const what = r.label === 'hot' ? 'one hot account' : 'random of 1,000 accounts';
+    const what = { hot: 'one hot account', random: 'random of 1,000 accounts', keyed: 'random of 1,000, + the Idempotency-Key row' }[
+      r.label
+    ];
     const cpu = `${f2(r.cpuPerThousand.postgres)} · ${f2(r.cpuPerThousand.pgbench)}`;
     rows.push(`| ${what} | ${r.mode} | ${f0(r.tps)} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${r.failed} | ${cpu} |`);
   }
   return rows;
 }
 
-const best = (results: PgbenchResult[], label: string) => {
+const best = (results: PgbenchResult[], label: PgbenchResult['label']) => {
   const tps = results.filter((r) => r.label === label && Number.isFinite(r.tps)).map((r) => r.tps);
   return tps.length ? Math.max(...tps) : NaN;
 };
@@ -75,17 +85,28 @@ function targets(pg: PhaseResult | undefined, sqlite: PhaseResult | undefined): 
     hot ? `${f2(hot.rps / pgHot)}×, ${hot.errors} errors` : '–',
     hot && hot.rps / pgHot >= 1 && hot.errors === 0,
   );
+  // Issue 16: the keyed path (what production clients send) as fast as the plain one.
   for (const phase of [pg, sqlite]) {
-    const plain = find(phase, 'withdraw');
-    const keyed = find(phase, 'withdraw-idempotent');
-    if (phase && (plain || keyed)) {
-      add(
-        `${phase.db} idempotent ≥ 0.8× plain withdraw`,
-        plain && keyed ? `${f2(keyed.rps / plain.rps)}×` : '–',
-        plain && keyed ? keyed.rps / plain.rps >= 0.8 : undefined,
-      );
+    for (const [plainName, keyedName, what] of [
+      ['withdraw', 'withdraw-idempotent', 'withdraw'],
+      ['atm-withdrawal', 'atm-withdrawal-idempotent', 'ATM withdrawal'],
+    ] as const) {
+      const plain = find(phase, plainName);
+      const keyed = find(phase, keyedName);
+      if (!phase || !(plain || keyed)) continue;
+      const measured =
+        plain && keyed ? `${f2(keyed.rps / plain.rps)}×; p99 ${f1(keyed.p99Ms)} vs ${f1(plain.p99Ms)} ms; ${keyed.errors} errors` : '–';
+      const met = plain && keyed ? keyed.rps / plain.rps >= 0.8 && keyed.p99Ms <= plain.p99Ms * 1.1 && keyed.errors === 0 : undefined;
+      add(`${phase.db} keyed ${what} ≥ 0.8× plain, p99 no worse (±10 %), 0 errors`, measured, met);
     }
   }
+  const keyedWithdraw = find(pg, 'withdraw-idempotent');
+  const pgKeyed = pg ? best(pg.pgbench, 'keyed') : NaN;
+  add(
+    'PG keyed withdraw ≥ 0.45× pgbench keyed (withdraw + ledger row + key row)',
+    keyedWithdraw ? `${f2(keyedWithdraw.rps / pgKeyed)}×` : '–',
+    keyedWithdraw && Number.isFinite(pgKeyed) ? keyedWithdraw.rps / pgKeyed >= 0.45 : undefined,
+  );
   add(
     'SQLite withdraw ≥ 2,000 req/s, 0 errors',
     sw ? `${f0(sw.rps)} req/s, ${sw.errors} errors` : '–',
@@ -121,10 +142,8 @@ export function renderReport(phases: PhaseResult[], machine: MachineInfo, opts: 
     '',
   ];
   for (const phase of phases) {
-    const pgRandom = best(phase.pgbench, 'random');
-    const pgHot = best(phase.pgbench, 'hot');
     out.push(`### ${phase.db === 'postgres' ? 'PostgreSQL' : 'SQLite'} (load average before: ${phase.loadBefore})`, '');
-    out.push(...scenarioTable(phase, pgRandom, pgHot), '');
+    out.push(...scenarioTable(phase), '');
     if (phase.pgbench.length > 0) out.push(...pgbenchTable(phase.pgbench), '');
     if (phase.skipped.length > 0) out.push(`Skipped: ${phase.skipped.join('; ')}.`, '');
     out.push(`Invariant after the run (balance = ledger sum): ${phase.invariants}.`, '');

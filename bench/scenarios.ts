@@ -12,6 +12,7 @@ export type ScenarioName =
   | 'deposit'
   | 'transfer'
   | 'atm-withdrawal'
+  | 'atm-withdrawal-idempotent'
   | 'history-small'
   | 'history-large';
 
@@ -81,6 +82,17 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
       method: 'POST',
       paths: MACHINES.map((id) => `/machines/${id}/withdrawals`),
       bodies: ACCOUNTS.flatMap((n) => ATM_AMOUNTS.map((amount) => JSON.stringify({ account_number: n, amount }))),
+    },
+  },
+  'atm-withdrawal-idempotent': {
+    name: 'atm-withdrawal-idempotent',
+    title: 'ATM withdrawal, 10 machines × 1,000 accounts, unique Idempotency-Key each',
+    needs: 'machines',
+    load: {
+      method: 'POST',
+      paths: MACHINES.map((id) => `/machines/${id}/withdrawals`),
+      bodies: ACCOUNTS.flatMap((n) => ATM_AMOUNTS.map((amount) => JSON.stringify({ account_number: n, amount }))),
+      idempotencyKeys: true,
     },
   },
   'history-small': {
