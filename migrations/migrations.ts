@@ -9,6 +9,7 @@ import { LowCash1764200000000 } from './1764200000000-low-cash';
 import { ClientsAndAudit1764100000000 } from './1764100000000-clients-and-audit';
 import { ReversalReason1764300000000 } from './1764300000000-reversal-reason';
 import { IdempotencyLedgerEntry1764400000000 } from './1764400000000-idempotency-ledger-entry';
+import { LedgerPartialIndexes1764500000000 } from './1764500000000-ledger-partial-indexes';
 
 export const MIGRATIONS = [
   CoreSchema1763700000000,
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   LowCash1764200000000,
   ReversalReason1764300000000,
   IdempotencyLedgerEntry1764400000000,
+  LedgerPartialIndexes1764500000000,
 ];

@@ -28,9 +28,9 @@ export interface CashMovement {
  */
 @Entity('ledger_entries')
 @Index('idx_ledger_account', ['accountNumber', 'id'])
-@Index('idx_ledger_machine', ['machineId', 'id'])
-@Index('idx_ledger_transfer', ['transferId'])
-@Index('uq_ledger_reverses', ['reverses'], { unique: true })
+@Index('idx_ledger_machine', ['machineId', 'id'], { where: 'machine_id IS NOT NULL' })
+@Index('idx_ledger_transfer', ['transferId'], { where: 'transfer_id IS NOT NULL' })
+@Index('uq_ledger_reverses', ['reverses'], { unique: true, where: 'reverses IS NOT NULL' })
 @Check('chk_ledger_type', `type IN (${LEDGER_TYPES.map((type) => `'${type}'`).join(', ')})`)
 export class LedgerEntry {
   /** 64 bits on both databases; a JS number (exact to 2^53 − 1). */
