@@ -98,6 +98,27 @@ describe('Keyed deposits and withdrawals: the key claimed by the posting', () =>
     expect([r.status, r.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
   });
 
+  it('the same request spelled another way (trailing slash, case, a percent-encoded digit) replays', async () => {
+    const n = await openAccount(t, '100.00');
+    const key = randomUUID();
+    const first = await t.http().post(`/accounts/${n}/withdraw`).set(KEY, key).send({ amount: '3.00' });
+    const spelled = [
+      `/accounts/${n}/withdraw/`,
+      `/ACCOUNTS/${n}/Withdraw`,
+      `/accounts/%${n.charCodeAt(0).toString(16)}${n.slice(1)}/withdraw`,
+    ];
+    for (const path of spelled) {
+      const again = await t.http().post(path).set(KEY, key).send({ amount: '3.00' });
+      expect({ path, status: again.status, text: again.text, replayed: again.headers['idempotent-replayed'] }).toEqual({
+        path,
+        status: 200,
+        text: first.text,
+        replayed: 'true',
+      });
+    }
+    await expect(balanceAndLedger(t, n)).resolves.toEqual({ balance: 9700n, ledger: 9700n, rows: 2 });
+  });
+
   it('a refusal is stored and replayed, even once the account could pay', async () => {
     const n = await openAccount(t, '1.00');
     const key = randomUUID();

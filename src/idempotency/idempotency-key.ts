@@ -47,10 +47,11 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * What a key names: SHA-256 of method, path (with query) and the canonical
- * body. An absent body counts as `{}`, as the HTTP layer treats it.
+ * What a key names: SHA-256 of method, resource (the route and its
+ * parameters, see the interceptor) and the canonical body. An absent body
+ * counts as `{}`, as the HTTP layer treats it.
  */
-export function requestFingerprint(method: string, url: string, body: unknown): string {
+export function requestFingerprint(method: string, resource: string, body: unknown): string {
   const canonical = canonicalJson(body === undefined ? {} : body);
-  return createHash('sha256').update(`${method.toUpperCase()}\n${url}\n${canonical}`).digest('hex');
+  return createHash('sha256').update(`${method.toUpperCase()}\n${resource}\n${canonical}`).digest('hex');
 }

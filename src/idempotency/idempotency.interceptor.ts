@@ -12,7 +12,7 @@ import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyClaim, KEY_CLAIMED_BY_POSTING, keyReused, StoredAnswer, withClaim } from './idempotency-claim';
-import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey, requestFingerprint } from './idempotency-key';
+import { canonicalJson, IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey, requestFingerprint } from './idempotency-key';
 import { IdempotencyStore, KeyedRequest, StoredKey, StoredResponse } from './idempotency.store';
 
 /** Refusals a retry must see again: the request ran and a business rule said no. */
@@ -70,7 +70,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const key = parseIdempotencyKey(req.headersDistinct['idempotency-key']);
     if (key === undefined) return next.handle();
-    const request: KeyedRequest = { scope: scopeOf(req), key, fingerprint: requestFingerprint(req.method, req.originalUrl, req.body) };
+    const request: KeyedRequest = { scope: scopeOf(req), key, fingerprint: requestFingerprint(req.method, resourceOf(req), req.body) };
     const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
     if (this.reflector.get<boolean>(KEY_CLAIMED_BY_POSTING, context.getHandler())) {
       return from(this.executeClaimed(request, status, next, context.switchToHttp().getResponse<Response>()));
@@ -161,6 +161,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
  */
 function scopeOf(req: Request): string {
   return (req.res?.locals as { actor?: string } | undefined)?.actor ?? '';
+}
+
+/**
+ * The resource a request names, as the router resolved it: the route's
+ * template with its decoded parameters (and query). A retry sent as
+ * `/accounts/1001/withdraw/`, `/Accounts/1001/withdraw` or with a
+ * percent-encoded digit reaches the same handler with the same parameters,
+ * so it names the same request and replays instead of KEY_REUSED.
+ */
+function resourceOf(req: Request): string {
+  const template = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof template !== 'string') return req.originalUrl;
+  return `${template} ${canonicalJson(req.params)} ${canonicalJson(req.query)}`;
 }
 
 function successResponse(status: number, body: unknown): StoredResponse {
