@@ -48,6 +48,10 @@ describe('Keyed deposits and withdrawals: the key claimed by the posting', () =>
       ledger: first.body.transaction_id,
     });
 
+    // The key's life starts when the money moved: the ledger row's own time.
+    const ledgerRow = await t.http().get(`/transactions/${first.body.transaction_id}`).expect(200);
+    expect(row?.created_at).toBe(ledgerRow.body.created_at);
+
     await t.http().post(`/accounts/${n}/deposit`).send({ amount: '5.00' }).expect(200);
     const replay = await t.http().post(`/accounts/${n}/withdraw`).set(KEY, key).send({ amount: '30.00', reference: 'rent' });
     expect({

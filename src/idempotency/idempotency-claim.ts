@@ -57,9 +57,8 @@ export class IdempotencyClaim {
     readonly request: KeyedRequest,
     /** The route's success status: the status of the stored key. */
     readonly status: number,
-    readonly now: string,
-    /** Keys created at or before this instant are expired. */
-    readonly cutoff: string,
+    /** IDEMPOTENCY_TTL_SECONDS: a key created that long before a posting is expired for it. */
+    private readonly ttlSeconds: number,
   ) {}
 
   /** The posting wrote the key with its ledger row. */
@@ -67,15 +66,20 @@ export class IdempotencyClaim {
     this.outcome = 'claimed';
   }
 
-  /** The parameters of `statement`. */
-  params(): Record<string, unknown> {
+  /**
+   * The parameters of `statement` for a posting at `now` (the ledger row's
+   * time): the key's life starts when the money moves, not when the request
+   * arrived, however long it queued for a connection or a row lock.
+   */
+  params(now: string): Record<string, unknown> {
+    const cutoff = new Date(Date.parse(now) - this.ttlSeconds * 1000).toISOString();
     return {
       key_scope: this.request.scope,
       key_name: this.request.key,
       key_fingerprint: this.request.fingerprint,
       key_status: this.status,
-      key_now: this.now,
-      key_cutoff: this.cutoff,
+      key_now: now,
+      key_cutoff: cutoff,
     };
   }
 

@@ -86,7 +86,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
    */
   private async executeClaimed(request: KeyedRequest, status: number, next: CallHandler, res: Response): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
-      const claim = new IdempotencyClaim(request, status, this.clock.nowIso(), this.cutoff());
+      const claim = new IdempotencyClaim(request, status, this.config.idempotencyTtlSeconds);
       let body: unknown;
       try {
         body = await withClaim(claim, () => lastValueFrom(next.handle(), { defaultValue: undefined }));

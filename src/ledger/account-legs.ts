@@ -53,7 +53,7 @@ export class AccountLegs {
       const row = rowsWaitForRules(p)
         ? await this.moveOnly(em, shape, params, leg)
         : p.claim
-          ? await this.moveAndAppendOnce(em, shape, params, leg, p.claim)
+          ? await this.moveAndAppendOnce(em, p, shape, params, leg, p.claim)
           : await this.moveAndAppend(em, shape, params, leg);
       if (row) return row;
       const refusal = await this.diagnose(em, p, leg);
@@ -81,6 +81,7 @@ export class AccountLegs {
    */
   private async moveAndAppendOnce(
     em: EntityManager,
+    p: Posting,
     shape: MoveShape,
     params: Record<string, unknown>,
     leg: AccountLeg,
@@ -92,7 +93,7 @@ export class AccountLegs {
       name,
       moveAndAppend(shape),
       claim.statement,
-      { ...params, ...claim.params() },
+      { ...params, ...claim.params(p.now) },
     );
     if (!result) return null;
     if ('written' in result) {

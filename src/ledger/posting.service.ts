@@ -68,6 +68,8 @@ export class PostingService {
 
   /** Posts inside the caller's transaction; a refusal throws, and the transaction keeps none of it. */
   async postIn(em: EntityManager, movement: Movement, claim?: IdempotencyClaim): Promise<Posted> {
+    // A @KeyClaimedByPosting request must post through post(), which writes its key: never without it.
+    if (!claim && currentClaim()) throw new Error(`${movement.type}: posted without the request's Idempotency-Key claim`);
     const request = currentRequest();
     const p: Posting = {
       movement,
