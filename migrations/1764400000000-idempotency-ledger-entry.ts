@@ -16,9 +16,21 @@ export class IdempotencyLedgerEntry1764400000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    // Keys answered by their ledger row have no body to fall back on: an
-    // older version would replay them empty, so they are forgotten instead.
-    await queryRunner.query('DELETE FROM idempotency_keys WHERE ledger_entry_id IS NOT NULL');
+    // An earlier version replays only stored bodies: write each key's body
+    // from its ledger row first, exactly as the deposit/withdraw view renders
+    // it ({"account_number","balance","amount","transaction_id"}, money as
+    // decimal text with two digits), so a retry across the revert still replays.
+    const postgres = queryRunner.connection.options.type === 'postgres';
+    const money = (column: string) => {
+      const fraction = postgres ? `lpad(CAST(abs(${column}) % 100 AS text), 2, '0')` : `printf('%02d', abs(${column}) % 100)`;
+      return `(CASE WHEN ${column} < 0 THEN '-' ELSE '' END) || CAST(abs(${column}) / 100 AS text) || '.' || ${fraction}`;
+    };
+    await queryRunner.query(
+      `UPDATE idempotency_keys SET content_type = 'application/json', body =
+        '{"account_number":"' || l.account_number || '","balance":"' || ${money('l.balance_after')} ||
+        '","amount":"' || ${money('abs(l.amount)')} || '","transaction_id":' || CAST(l.id AS text) || '}'
+       FROM ledger_entries AS l WHERE l.id = idempotency_keys.ledger_entry_id`,
+    );
     await queryRunner.dropColumn('idempotency_keys', 'ledger_entry_id');
   }
 }
