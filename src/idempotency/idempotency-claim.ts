@@ -2,7 +2,7 @@ import { SetMetadata } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { currentRequest, RequestContext } from '../common/request-context';
 import type { OncePerKey } from '../database/sql-statements';
-import { KeyedRequest, StoredKey, StoredResponse } from './idempotency.store';
+import { KeyedRequest, STORED_KEY_COLUMNS, StoredKey, StoredKeyRow, toStoredKey } from './idempotency.store';
 
 export const KEY_CLAIMED_BY_POSTING = 'atm:key-claimed-by-posting';
 
@@ -26,22 +26,12 @@ export class StoredAnswer extends Error {
 /** The SQL of a claim, the same text on every database (the dialect layer combines it). */
 const ONCE_PER_KEY: OncePerKey = {
   table: 'idempotency_keys',
-  existing: `SELECT fingerprint AS key_fingerprint, status AS key_status, content_type AS key_content_type, body AS key_body,
-  ledger_entry_id AS key_ledger_entry_id
-  FROM idempotency_keys WHERE scope = :key_scope AND idempotency_key = :key_name AND created_at > :key_cutoff`,
+  existing: `SELECT ${STORED_KEY_COLUMNS} FROM idempotency_keys
+  WHERE scope = :key_scope AND idempotency_key = :key_name AND created_at > :key_cutoff`,
   insertInto: 'INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, status, created_at, ledger_entry_id)',
   values: [':key_scope', ':key_name', ':key_fingerprint', 'CAST(:key_status AS integer)', ':key_now', 'id'],
   clearExpired: 'DELETE FROM idempotency_keys WHERE scope = :key_scope AND idempotency_key = :key_name AND created_at <= :key_cutoff',
 };
-
-/** A live key as the claim's statement found it (ONCE_PER_KEY.existing). */
-export interface ExistingKeyRow {
-  key_fingerprint: string;
-  key_status: unknown;
-  key_content_type: string | null;
-  key_body: string | null;
-  key_ledger_entry_id: unknown;
-}
 
 /**
  * The Idempotency-Key of a request on a @KeyClaimedByPosting route, handed
@@ -87,8 +77,8 @@ export class IdempotencyClaim {
    * The key was live: the ledger row whose answer to rebuild, or a throw:
    * `IDEMPOTENCY_KEY_REUSED` for another request, StoredAnswer for a stored one.
    */
-  rowToReplay(row: ExistingKeyRow): number {
-    const stored = storedKeyOf(row);
+  rowToReplay(row: StoredKeyRow): number {
+    const stored = toStoredKey(row);
     if (stored.fingerprint !== this.request.fingerprint) throw keyReused();
     if (stored.ledgerEntryId === null) throw new StoredAnswer(stored);
     this.outcome = 'replayed';
@@ -98,12 +88,6 @@ export class IdempotencyClaim {
 
 export function keyReused(): DomainError {
   return new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request (method, path or body)');
-}
-
-function storedKeyOf(row: ExistingKeyRow): StoredKey {
-  const ledgerEntryId = row.key_ledger_entry_id === null || row.key_ledger_entry_id === undefined ? null : Number(row.key_ledger_entry_id);
-  const response: StoredResponse = { status: Number(row.key_status), contentType: row.key_content_type, body: row.key_body };
-  return { fingerprint: row.key_fingerprint, response, ledgerEntryId };
 }
 
 // The claim rides on the request's own context rather than an AsyncLocalStorage

@@ -33,13 +33,16 @@ ON CONFLICT (scope, idempotency_key) DO UPDATE SET fingerprint = excluded.finger
   content_type = excluded.content_type, body = excluded.body, created_at = excluded.created_at, ledger_entry_id = NULL
 WHERE idempotency_keys.created_at <= :cutoff
 RETURNING idempotency_key`;
-const FIND_SQL = `SELECT fingerprint, status, content_type, body, ledger_entry_id FROM idempotency_keys
+/** What a key holds, as StoredKeyRow names it (the claim's statement reads the same). */
+export const STORED_KEY_COLUMNS = 'fingerprint, status, content_type, body, ledger_entry_id';
+const FIND_SQL = `SELECT ${STORED_KEY_COLUMNS} FROM idempotency_keys
 WHERE scope = :scope AND idempotency_key = :key AND created_at > :cutoff`;
 const PRUNE_SQL = `DELETE FROM idempotency_keys WHERE (scope, idempotency_key) IN (
   SELECT scope, idempotency_key FROM idempotency_keys WHERE created_at <= :cutoff LIMIT :limit)
 RETURNING idempotency_key`;
 
-interface KeyRow {
+/** A key row as STORED_KEY_COLUMNS selects it. */
+export interface StoredKeyRow {
   fingerprint: string;
   status: unknown;
   content_type: string | null;
@@ -59,8 +62,8 @@ export class IdempotencyStore {
 
   /** The live (unexpired) key, or null when the key is unknown. */
   async find(em: EntityManager, request: KeyedRequest, cutoff: string): Promise<StoredKey | null> {
-    const [row] = await this.runner.query<KeyRow>(em, 'idempotency_find', FIND_SQL, { ...params(request), cutoff });
-    return row ? { fingerprint: row.fingerprint, response: toResponse(row), ledgerEntryId: toLedgerEntryId(row) } : null;
+    const [row] = await this.runner.query<StoredKeyRow>(em, 'idempotency_find', FIND_SQL, { ...params(request), cutoff });
+    return row ? toStoredKey(row) : null;
   }
 
   /**
@@ -94,11 +97,12 @@ function columns(response: StoredResponse) {
   return { status: response.status, content_type: response.contentType, body: response.body };
 }
 
-function toLedgerEntryId(row: KeyRow): number | null {
-  return row.ledger_entry_id === null || row.ledger_entry_id === undefined ? null : Number(row.ledger_entry_id);
+export function toStoredKey(row: StoredKeyRow): StoredKey {
+  const ledgerEntryId = row.ledger_entry_id === null || row.ledger_entry_id === undefined ? null : Number(row.ledger_entry_id);
+  return { fingerprint: row.fingerprint, response: toResponse(row), ledgerEntryId };
 }
 
-function toResponse(row: KeyRow): StoredResponse | null {
+function toResponse(row: StoredKeyRow): StoredResponse | null {
   if (row.status === null || row.status === undefined) return null;
   return { status: Number(row.status), contentType: row.content_type, body: row.body };
 }

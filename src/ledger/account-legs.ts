@@ -4,7 +4,8 @@ import { DomainError } from '../common/domain-error';
 import { driverBigint } from '../database/bigint.transformer';
 import { SqlStatements } from '../database/sql-statements';
 import { TransactionRunner } from '../database/transaction-runner';
-import { ExistingKeyRow, IdempotencyClaim } from '../idempotency/idempotency-claim';
+import { IdempotencyClaim } from '../idempotency/idempotency-claim';
+import type { StoredKeyRow } from '../idempotency/idempotency.store';
 import { AccountLeg, MOVEMENT_RULES, PostedRow } from './movement';
 import { DIAGNOSE_ACCOUNT_SQL, moveAndAppend, moveSql, MoveShape, Posting, REPLAYED_ROW_SQL, rowParams, shapeKey } from './posting.sql';
 import { AccountStateRow, diagnose } from './refusals';
@@ -70,8 +71,8 @@ export class AccountLegs {
 
   private async moveAndAppend(em: EntityManager, shape: MoveShape, params: Record<string, unknown>, leg: AccountLeg) {
     const name = `post_${shapeKey(shape)}`;
-    const row = await this.sql.updateThenInsert<{ id: unknown; balance_after: unknown }>(em, name, moveAndAppend(shape), params);
-    return row && { id: Number(row.id), account: leg.account, balance: driverBigint(row.balance_after) };
+    const row = await this.sql.updateThenInsert<AppendedRow>(em, name, moveAndAppend(shape), params);
+    return row && postedRow(leg, row);
   }
 
   /**
@@ -88,17 +89,14 @@ export class AccountLegs {
     claim: IdempotencyClaim,
   ): Promise<PostedRow | null> {
     const name = `post_once_${shapeKey(shape)}`;
-    const result = await this.sql.updateThenInsertOnce<{ id: unknown; balance_after: unknown }, ExistingKeyRow>(
-      em,
-      name,
-      moveAndAppend(shape),
-      claim.statement,
-      { ...params, ...claim.params(p.now) },
-    );
+    const result = await this.sql.updateThenInsertOnce<AppendedRow, StoredKeyRow>(em, name, moveAndAppend(shape), claim.statement, {
+      ...params,
+      ...claim.params(p.now),
+    });
     if (!result) return null;
     if ('written' in result) {
       claim.claimed();
-      return { id: Number(result.written.id), account: leg.account, balance: driverBigint(result.written.balance_after) };
+      return postedRow(leg, result.written);
     }
     const id = claim.rowToReplay(result.existing);
     const [row] = await this.runner.query<{ account_number: string; amount: unknown; balance_after: unknown }>(
@@ -111,7 +109,7 @@ export class AccountLegs {
     if (!row || row.account_number !== leg.account || driverBigint(row.amount) !== leg.amount) {
       throw new Error(`Idempotency-Key of ledger row ${id}: the row is missing or moved another account or amount`);
     }
-    return { id, account: leg.account, balance: driverBigint(row.balance_after) };
+    return postedRow(leg, { id, balance_after: row.balance_after });
   }
 
   private async diagnose(em: EntityManager, p: Posting, leg: AccountLeg): Promise<DomainError | undefined> {
@@ -128,6 +126,16 @@ export class AccountLegs {
  */
 export function rowsWaitForRules(p: Posting): boolean {
   return p.movement.machine !== undefined || p.movement.legs.length > 1;
+}
+
+/** The ledger row a leg's INSERT returned (moveAndAppend's insertReturning). */
+interface AppendedRow {
+  id: unknown;
+  balance_after: unknown;
+}
+
+function postedRow(leg: AccountLeg, row: AppendedRow): PostedRow {
+  return { id: Number(row.id), account: leg.account, balance: driverBigint(row.balance_after) };
 }
 
 function shapeOf(p: Posting, leg: AccountLeg): MoveShape {
