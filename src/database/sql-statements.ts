@@ -114,6 +114,28 @@ export interface UpdateEach {
   params: Record<string, unknown>;
 }
 
+/** The columns an UpdateThenInsert's INSERT returns, by name. */
+function insertReturned(s: UpdateThenInsert): string[] {
+  return s.insertReturning.split(',').map((column) => column.trim());
+}
+
+/**
+ * A VALUES list whose bare `columns` come from a row an earlier statement
+ * returned (SQLite runs the statements a Postgres CTE chains): each becomes a
+ * `:prefix_column` parameter bound to the row's value.
+ */
+function bindReturned(
+  values: readonly string[],
+  columns: readonly string[],
+  row: Record<string, unknown>,
+  prefix: string,
+): { values: string[]; params: Record<string, unknown> } {
+  return {
+    values: values.map((value) => (columns.includes(value) ? `:${prefix}_${value}` : value)),
+    params: Object.fromEntries(columns.map((column) => [`${prefix}_${column}`, row[column]])),
+  };
+}
+
 class PostgresStatements extends SqlStatements {
   lockingSelect(select: string): string {
     return `${select} FOR UPDATE`;
@@ -163,7 +185,7 @@ class PostgresStatements extends SqlStatements {
   claimed AS (${once.insertInto} SELECT ${once.values.join(', ')} FROM written)
   SELECT written.*, existing.* FROM (SELECT 1) AS one LEFT JOIN written ON true LEFT JOIN existing ON true`;
     const [row] = await this.runner.query<Record<string, unknown>>(em, name, sql, params);
-    const first = s.insertReturning.split(',')[0].trim();
+    const [first] = insertReturned(s);
     if (row[first] !== null && row[first] !== undefined) return { written: row as T };
     return Object.values(row).some((value) => value !== null) ? { existing: row as K } : null;
   }
@@ -205,11 +227,9 @@ class SqliteStatements extends SqlStatements {
       params,
     );
     if (!updated) return null;
-    // The returned columns become parameters of the INSERT's VALUES.
-    const values = s.values.map((value) => (s.returning.includes(value) ? `:moved_${value}` : value));
-    const moved = Object.fromEntries(s.returning.map((column) => [`moved_${column}`, updated[column]]));
-    const sql = `${s.insertInto} VALUES (${values.join(', ')}) RETURNING ${s.insertReturning}`;
-    const [inserted] = await this.runner.query<T>(em, `${name}_insert`, sql, { ...params, ...moved });
+    const moved = bindReturned(s.values, s.returning, updated, 'moved');
+    const sql = `${s.insertInto} VALUES (${moved.values.join(', ')}) RETURNING ${s.insertReturning}`;
+    const [inserted] = await this.runner.query<T>(em, `${name}_insert`, sql, { ...params, ...moved.params });
     return inserted;
   }
 
@@ -224,12 +244,9 @@ class SqliteStatements extends SqlStatements {
     if (existing) return { existing };
     const written = await this.updateThenInsert<T>(em, name, s, params);
     if (!written) return null;
-    // The INSERT's returned columns become parameters of the key row's VALUES.
-    const returned = s.insertReturning.split(',').map((column) => column.trim());
-    const values = once.values.map((value) => (returned.includes(value) ? `:written_${value}` : value));
-    const fromRow = Object.fromEntries(returned.map((column) => [`written_${column}`, (written as Record<string, unknown>)[column]]));
+    const fromRow = bindReturned(once.values, insertReturned(s), written, 'written');
     const claim = () =>
-      this.runner.query(em, `${name}_claim`, `${once.insertInto} VALUES (${values.join(', ')})`, { ...params, ...fromRow });
+      this.runner.query(em, `${name}_claim`, `${once.insertInto} VALUES (${fromRow.values.join(', ')})`, { ...params, ...fromRow.params });
     try {
       await claim();
     } catch (error) {
