@@ -65,21 +65,66 @@ export async function retryWhileUnavailable<T>(
   }
 }
 
+const MAX_MIGRATION_RACES = 10;
+/** pg_advisory_lock key of the boot migration ('atm-migr' as 8 bytes); advisory locks are per database. */
+const MIGRATION_LOCK_KEY = '7022357760854026098';
+const LOCK_POLL_MS = 250;
+const LOCK_LOG_EVERY_MS = 5000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Postgres: one instance migrates at a time. Instances booting together (a
+ * rolling deploy, replicas scaled up on an empty database) would otherwise
+ * run the same CREATE TABLE at once, and the loser fails on pg_type's unique
+ * index (23505), not with "already exists". The lock is held by a session of
+ * its own, so it goes with that session if the holder dies; it is polled
+ * (pg_try_advisory_lock) because a blocking wait would hit statement_timeout
+ * on a long migration. Returns the release, or null on SQLite, whose writer
+ * lock already serialises the migrations' transactions.
+ */
+async function lockMigrations(dataSource: DataSource): Promise<(() => Promise<void>) | null> {
+  if (dataSource.options.type !== 'postgres') return null;
+  const logger = new Logger('Database');
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.connect();
+    for (let waited = 0; ; waited += LOCK_POLL_MS) {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY])) as Array<{
+        locked: boolean;
+      }>;
+      if (locked) break;
+      if (waited % LOCK_LOG_EVERY_MS === 0) logger.log('migrating: waiting for another instance to finish its migrations');
+      await sleep(LOCK_POLL_MS);
+    }
+  } catch (error) {
+    await runner.release();
+    throw error;
+  }
+  return async () => {
+    // A lost session has already released the lock: nothing left to undo.
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  };
+}
+
 /**
  * Before the app's data source opens: wait for the database (bounded,
  * logged) and apply pending migrations, each step logged as it starts, on a
  * connection of its own that is closed afterwards. The app's data source
  * then opens on a database known to answer, with migrationsRun off.
  */
-const MAX_MIGRATION_RACES = 10;
-
 async function migrate(dataSource: DataSource, config: AppConfig, startedAt: number): Promise<void> {
   const logger = new Logger('Database');
-  const pending = await retryWhileUnavailable(config, 'reading migrations', () => dataSource.showMigrations(), startedAt);
-  if (!pending) return logger.log('schema up to date: no pending migration');
-  logger.log('migrating: applying pending migrations');
-  const applied = await retryWhileUnavailable(config, 'migrating', () => dataSource.runMigrations({ transaction: 'each' }), startedAt);
-  logger.log(`migrated: ${applied.map((m) => m.name).join(', ')}`);
+  const unlock = await retryWhileUnavailable(config, 'taking the migration lock', () => lockMigrations(dataSource), startedAt);
+  try {
+    const pending = await retryWhileUnavailable(config, 'reading migrations', () => dataSource.showMigrations(), startedAt);
+    if (!pending) return logger.log('schema up to date: no pending migration');
+    logger.log('migrating: applying pending migrations');
+    const applied = await retryWhileUnavailable(config, 'migrating', () => dataSource.runMigrations({ transaction: 'each' }), startedAt);
+    logger.log(`migrated: ${applied.map((m) => m.name).join(', ')}`);
+  } finally {
+    await unlock?.();
+  }
 }
 
 export async function prepareDatabase(options: DataSourceOptions, config: AppConfig): Promise<void> {
@@ -98,11 +143,12 @@ export async function prepareDatabase(options: DataSourceOptions, config: AppCon
       try {
         return await migrate(dataSource, config, startedAt);
       } catch (error) {
-        // Another instance booting at the same time (a rolling deploy) created
-        // the table first: its migration committed, so read what is pending again.
+        // SQLite: another process booting at the same time created the table
+        // first (its migration committed), so read what is pending again.
+        // (Postgres instances take turns: see lockMigrations.)
         if (race >= MAX_MIGRATION_RACES || !/already exists/i.test(describe(error))) throw error;
         logger.warn(`migrating: another instance is migrating (${describe(error)}); reading migrations again`);
-        await new Promise((resolve) => setTimeout(resolve, 200 * race));
+        await sleep(200 * race);
       }
     }
   } finally {
