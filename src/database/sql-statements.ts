@@ -114,36 +114,62 @@ export interface UpdateEach {
   params: Record<string, unknown>;
 }
 
+/**
+ * SQL combined from statement parts, built once per parts object (the parts
+ * are constants: posting.sql.ts builds one per shape): a request neither
+ * rebuilds the text nor hands the runner a new string to compare.
+ */
+function memo<K extends object, V>(cache: WeakMap<K, V>, parts: K, build: () => V): V {
+  let value = cache.get(parts);
+  if (value === undefined) cache.set(parts, (value = build()));
+  return value;
+}
+/** memo over two parts objects. */
+function memo2<A extends object, B extends object>(cache: WeakMap<A, WeakMap<B, string>>, a: A, b: B, build: () => string): string {
+  return memo(
+    memo(cache, a, () => new WeakMap<B, string>()),
+    b,
+    build,
+  );
+}
+
+const returnedColumns = new WeakMap<UpdateThenInsert, string[]>();
 /** The columns an UpdateThenInsert's INSERT returns, by name. */
 function insertReturned(s: UpdateThenInsert): string[] {
-  return s.insertReturning.split(',').map((column) => column.trim());
+  return memo(returnedColumns, s, () => s.insertReturning.split(',').map((column) => column.trim()));
 }
 
 /**
  * A VALUES list whose bare `columns` come from a row an earlier statement
  * returned (SQLite runs the statements a Postgres CTE chains): each becomes a
- * `:prefix_column` parameter bound to the row's value.
+ * `:prefix_column` parameter, bound by returnedParams.
  */
-function bindReturned(
-  values: readonly string[],
-  columns: readonly string[],
-  row: Record<string, unknown>,
-  prefix: string,
-): { values: string[]; params: Record<string, unknown> } {
-  return {
-    values: values.map((value) => (columns.includes(value) ? `:${prefix}_${value}` : value)),
-    params: Object.fromEntries(columns.map((column) => [`${prefix}_${column}`, row[column]])),
-  };
+function valuesBinding(values: readonly string[], columns: readonly string[], prefix: string): string {
+  return values.map((value) => (columns.includes(value) ? `:${prefix}_${value}` : value)).join(', ');
+}
+
+/** valuesBinding's parameters: the returned row's values. */
+function returnedParams(columns: readonly string[], row: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const column of columns) params[`${prefix}_${column}`] = row[column];
+  return params;
 }
 
 class PostgresStatements extends SqlStatements {
+  private readonly cteSql = new WeakMap<UpdateThenInsert, string>();
+  private readonly onceSql = new WeakMap<UpdateThenInsert, WeakMap<OncePerKey, string>>();
+
   lockingSelect(select: string): string {
     return `${select} FOR UPDATE`;
   }
 
   async updateThenInsert<T>(em: EntityManager, name: string, s: UpdateThenInsert, params: Record<string, unknown>): Promise<T | null> {
-    const sql = `WITH moved AS (${s.update} RETURNING ${s.returning.join(', ')})
-  ${s.insertInto} SELECT ${s.values.join(', ')} FROM moved RETURNING ${s.insertReturning}`;
+    const sql = memo(
+      this.cteSql,
+      s,
+      () => `WITH moved AS (${s.update} RETURNING ${s.returning.join(', ')})
+  ${s.insertInto} SELECT ${s.values.join(', ')} FROM moved RETURNING ${s.insertReturning}`,
+    );
     const [row] = await this.runner.query<T>(em, name, sql, params);
     return row ?? null;
   }
@@ -179,11 +205,16 @@ class PostgresStatements extends SqlStatements {
     // The key's row is inserted without ON CONFLICT: a duplicate that
     // committed after this statement's snapshot (unseen by `existing`) makes
     // the insert fail, and with it the whole statement.
-    const sql = `WITH existing AS (${once.existing}),
+    const sql = memo2(
+      this.onceSql,
+      s,
+      once,
+      () => `WITH existing AS (${once.existing}),
   moved AS (${s.update} AND NOT EXISTS (SELECT 1 FROM existing) RETURNING ${s.returning.join(', ')}),
   written AS (${s.insertInto} SELECT ${s.values.join(', ')} FROM moved RETURNING ${s.insertReturning}),
   claimed AS (${once.insertInto} SELECT ${once.values.join(', ')} FROM written)
-  SELECT written.*, existing.* FROM (SELECT 1) AS one LEFT JOIN written ON true LEFT JOIN existing ON true`;
+  SELECT written.*, existing.* FROM (SELECT 1) AS one LEFT JOIN written ON true LEFT JOIN existing ON true`,
+    );
     const [row] = await this.runner.query<Record<string, unknown>>(em, name, sql, params);
     const [first] = insertReturned(s);
     if (row[first] !== null && row[first] !== undefined) return { written: row as T };
@@ -214,22 +245,28 @@ class PostgresStatements extends SqlStatements {
 }
 
 class SqliteStatements extends SqlStatements {
+  private readonly updateSql = new WeakMap<UpdateThenInsert, string>();
+  private readonly insertSql = new WeakMap<UpdateThenInsert, string>();
+  private readonly claimSql = new WeakMap<UpdateThenInsert, WeakMap<OncePerKey, string>>();
+
   // Its transaction holds the database's write lock from BEGIN IMMEDIATE on.
   lockingSelect(select: string): string {
     return select;
   }
 
   async updateThenInsert<T>(em: EntityManager, name: string, s: UpdateThenInsert, params: Record<string, unknown>): Promise<T | null> {
-    const [updated] = await this.runner.query<Record<string, unknown>>(
-      em,
-      `${name}_update`,
-      `${s.update} RETURNING ${s.returning.join(', ')}`,
-      params,
-    );
+    const update = memo(this.updateSql, s, () => `${s.update} RETURNING ${s.returning.join(', ')}`);
+    const [updated] = await this.runner.query<Record<string, unknown>>(em, `${name}_update`, update, params);
     if (!updated) return null;
-    const moved = bindReturned(s.values, s.returning, updated, 'moved');
-    const sql = `${s.insertInto} VALUES (${moved.values.join(', ')}) RETURNING ${s.insertReturning}`;
-    const [inserted] = await this.runner.query<T>(em, `${name}_insert`, sql, { ...params, ...moved.params });
+    const insert = memo(
+      this.insertSql,
+      s,
+      () => `${s.insertInto} VALUES (${valuesBinding(s.values, s.returning, 'moved')}) RETURNING ${s.insertReturning}`,
+    );
+    const [inserted] = await this.runner.query<T>(em, `${name}_insert`, insert, {
+      ...params,
+      ...returnedParams(s.returning, updated, 'moved'),
+    });
     return inserted;
   }
 
@@ -244,9 +281,10 @@ class SqliteStatements extends SqlStatements {
     if (existing) return { existing };
     const written = await this.updateThenInsert<T>(em, name, s, params);
     if (!written) return null;
-    const fromRow = bindReturned(once.values, insertReturned(s), written, 'written');
-    const claim = () =>
-      this.runner.query(em, `${name}_claim`, `${once.insertInto} VALUES (${fromRow.values.join(', ')})`, { ...params, ...fromRow.params });
+    const returned = insertReturned(s);
+    const sql = memo2(this.claimSql, s, once, () => `${once.insertInto} VALUES (${valuesBinding(once.values, returned, 'written')})`);
+    const claimParams = { ...params, ...returnedParams(returned, written, 'written') };
+    const claim = () => this.runner.query(em, `${name}_claim`, sql, claimParams);
     try {
       await claim();
     } catch (error) {

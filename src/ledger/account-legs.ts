@@ -29,8 +29,8 @@ export class AccountLegs {
   /** Moves every leg; returns the moved legs' rows (id 0 while the row waits for the cash plan). */
   async move(em: EntityManager, p: Posting, refusals: DomainError[]): Promise<Map<AccountLeg, PostedRow>> {
     const moved = new Map<AccountLeg, PostedRow>();
-    const legs = [...p.movement.legs].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
-    if (new Set(legs.map((leg) => leg.account)).size < legs.length) {
+    const legs = p.movement.legs.length === 1 ? p.movement.legs : sortedByAccount(p.movement.legs);
+    if (legs.length > 1 && new Set(legs.map((leg) => leg.account)).size < legs.length) {
       refusals.push(new DomainError('SAME_ACCOUNT', 'from_account and to_account must differ'));
       // A missing or inactive account still ranks first: diagnose them as zero credits.
       for (const leg of legs) {
@@ -137,6 +137,9 @@ interface AppendedRow {
 function postedRow(leg: AccountLeg, row: AppendedRow): PostedRow {
   return { id: Number(row.id), account: leg.account, balance: driverBigint(row.balance_after) };
 }
+
+const sortedByAccount = (legs: readonly AccountLeg[]) =>
+  [...legs].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
 
 function shapeOf(p: Posting, leg: AccountLeg): MoveShape {
   const rule = MOVEMENT_RULES[leg.type ?? p.movement.type];

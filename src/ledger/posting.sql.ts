@@ -81,20 +81,31 @@ function moveUpdate(shape: MoveShape): string {
 /** A leg's name part: one prepared statement per shape. */
 export const shapeKey = (s: MoveShape) => `${s.debit ? 'd' : 'c'}${s.active ? 'a' : ''}${s.dailyLimit ? 'l' : ''}`;
 
+// Built once per shape: the hot path neither rebuilds the SQL nor hands the
+// runner a new string to compare with the one it prepared.
+const moveSqls = new Map<string, string>();
+const moveAndAppends = new Map<string, UpdateThenInsert>();
+const builtOnce = <T>(cache: Map<string, T>, shape: MoveShape, build: () => T): T => {
+  const key = shapeKey(shape);
+  let built = cache.get(key);
+  if (built === undefined) cache.set(key, (built = build()));
+  return built;
+};
+
 /** The leg's UPDATE alone: its row is written once the cash is planned (legs with a machine). */
 export function moveSql(shape: MoveShape): string {
-  return `${moveUpdate(shape)} RETURNING balance`;
+  return builtOnce(moveSqls, shape, () => `${moveUpdate(shape)} RETURNING balance`);
 }
 
 /** The leg's UPDATE and its ledger row, taking the new balance from the updated row. */
 export function moveAndAppend(shape: MoveShape): UpdateThenInsert {
-  return {
+  return builtOnce(moveAndAppends, shape, () => ({
     update: moveUpdate(shape),
     returning: ['account_number', 'balance'],
     insertInto: INSERT_INTO,
     values: LEDGER_COLUMNS.map((c) => (c === 'account_number' ? 'account_number' : c === 'balance_after' ? 'balance' : ROW_VALUES[c])),
     insertReturning: 'id, balance_after',
-  };
+  }));
 }
 
 const ACCOUNT_COLUMNS = `account_number, balance, overdraft_limit, daily_withdrawal_limit, withdrawn_today, withdrawn_on, status`;
