@@ -1,6 +1,7 @@
 // Strict input (API.md v1.2): bodies the JSON parser used to accept (duplicate
 // keys, invalid UTF-8, lone surrogates), bodies that crashed validation (deep
 // nesting), and text the database counted differently from validation.
+import { ClientsService } from '../src/clients/clients.service';
 import { balanceAndLedger, openAccount } from './helpers/bank';
 import { createTestApp, param, TestApp, uniqueAccountNumber } from './helpers/test-app';
 
@@ -83,6 +84,33 @@ describe('strict input: JSON bodies and free text', () => {
       });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ field })]);
+  });
+
+  it('a client name of 101 selector pairs → 400 naming it; 100 pairs (200 code points) are stored whole', async () => {
+    const refused = await t
+      .http()
+      .post('/clients')
+      .send({ name: selectors(101), role: 'teller' });
+    expect(refused.status).toBe(400);
+    expect(refused.headers['content-type']).toMatch(PROBLEM);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'name' })]);
+    const made = await t
+      .http()
+      .post('/clients')
+      .send({ name: selectors(100), role: 'teller' });
+    expect(made.status).toBe(201);
+    const [row] = await t.sql<{ name: string }>(`SELECT name FROM api_clients WHERE id = ${param(1)}`, [made.body.id]);
+    expect(row.name).toBe(selectors(100));
+  });
+
+  it.each([
+    ['101 selector pairs', selectors(101)],
+    ['a NUL', 'desk\u00001'],
+    ['nothing', ''],
+  ])('the operator command (ClientsService.create) refuses a name of %s, writing nothing', async (_, name) => {
+    const before = await t.sql<{ n: unknown }>('SELECT COUNT(*) AS n FROM api_clients');
+    await expect(t.app.get(ClientsService).create({ name, role: 'teller' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await t.sql<{ n: unknown }>('SELECT COUNT(*) AS n FROM api_clients')).toEqual(before);
   });
 
   it('1,313 nested arrays → 400 VALIDATION_FAILED, not a stack overflow', async () => {

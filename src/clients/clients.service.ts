@@ -7,6 +7,7 @@ import { KeyVerifier } from '../auth/key-verifier';
 import { AuditService, Changes, changedFields, createdChanges } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError, validationError } from '../common/domain-error';
+import { textProblem } from '../common/validation';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { TransactionRunner } from '../database/transaction-runner';
 import { MachinesService } from '../machines/machines.service';
@@ -31,6 +32,9 @@ export class ClientsService {
   ) {}
 
   async create(spec: NewClient): Promise<ClientWithKeyView> {
+    // The body was validated already; the operator command's --name was not.
+    const nameProblem = textProblem(spec.name, 1, 200);
+    if (nameProblem) throw validationError('name', nameProblem);
     if (spec.role !== 'atm' && spec.machineId != null) throw validationError('machine_id', 'is only for role atm');
     if (spec.role === 'atm' && !spec.machineId) throw validationError('machine_id', 'is required for role atm');
     // 404 MACHINE_NOT_FOUND rather than a foreign-key failure.

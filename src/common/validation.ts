@@ -77,6 +77,13 @@ export function IsPlainText(validation?: ValidationOptions): PropertyDecorator {
     });
 }
 
+/** IsText's rule for text that arrives outside a request body (operator commands): the reason it fails, or null. */
+export function textProblem(value: string, min: number, max: number): string | null {
+  if (CONTROL_CHARACTER.test(value)) return 'must not contain control characters (U+0000–U+001F, U+007F)';
+  const length = codePointLength(value);
+  return length < min || length > max ? `must be ${min}–${max} characters (Unicode code points)` : null;
+}
+
 /** Unicode code points: how Postgres' varchar(n) and SQLite's length() count (UTF-16 units and class-validator's Length do not). */
 export function codePointLength(value: string): number {
   return [...value].length;

@@ -1,15 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsIn, IsString, Matches, ValidateIf } from 'class-validator';
 import { ROLES, type Role } from '../../auth/api-client.entity';
 import { MACHINE_ID_PATTERN } from '../../common/path-params';
-import { IsPlainText, PLAIN_TEXT_PATTERN } from '../../common/validation';
+import { IsText, PLAIN_TEXT_PATTERN } from '../../common/validation';
 
 export class CreateClientDto {
   /** Who holds the key: a desk, a service, a person. */
   @ApiProperty({ maxLength: 200, pattern: PLAIN_TEXT_PATTERN, example: 'Teller desk 3' })
   @IsString()
-  @Length(1, 200)
-  @IsPlainText()
+  @IsText(1, 200)
   name: string;
 
   @ApiProperty({ enum: ROLES, example: 'teller' })
