@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ApiClient } from '../auth/api-client.entity';
 import { AppConfig } from '../config/app-config';
+import { retryWhileUnavailable } from '../database/database-boot';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ClientsService, NewClient } from './clients.service';
@@ -32,15 +33,18 @@ export class DemoClientsSeeder implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemoData || this.config.nodeEnv === 'production') return;
     try {
-      const seeded = await this.tx.run(async (em) => {
-        if ((await em.count(ApiClient)) > 0) return false;
-        for (const { key, ...client } of DEMO_CLIENTS) {
-          // A database that had machines before the demo data gets no atm-001: no client for it either.
-          if (client.machineId && !(await this.clients.machineExists(client.machineId))) continue;
-          await this.clients.insert(em, client, key);
-        }
-        return true;
-      });
+      // A database that blinks at boot is waited for, within DB_CONNECT_TIMEOUT_MS (as the other seeders).
+      const seeded = await retryWhileUnavailable(this.config, 'seeding demo clients', () =>
+        this.tx.run(async (em) => {
+          if ((await em.count(ApiClient)) > 0) return false;
+          for (const { key, ...client } of DEMO_CLIENTS) {
+            // A database that had machines before the demo data gets no atm-001: no client for it either.
+            if (client.machineId && !(await this.clients.machineExists(client.machineId))) continue;
+            await this.clients.insert(em, client, key);
+          }
+          return true;
+        }),
+      );
       if (seeded) this.logger.log(`seeded ${DEMO_CLIENTS.length} demo clients (public keys: see README)`);
     } catch (error) {
       // Another instance starting on the same database seeded them first.
