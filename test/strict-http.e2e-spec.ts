@@ -29,6 +29,15 @@ async function rawExchange(t: TestApp, bytes: string, maxMs = 10_000): Promise<{
   });
 }
 
+/** Answers Node's parser refused are written to the socket by hand: they carry the security headers too. */
+function expectSocketSecurityHeaders(text: string): void {
+  const head = text.slice(0, text.indexOf('\r\n\r\n'));
+  expect(head).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/i);
+  expect(head).toMatch(/\r\nContent-Security-Policy: default-src 'self'/i);
+  expect(head).toMatch(/\r\nReferrer-Policy: no-referrer\r\n/i);
+  expect(head).toMatch(/\r\nX-Frame-Options: SAMEORIGIN\r\n/i);
+}
+
 describe('strict HTTP input', () => {
   let t: TestApp;
   let account: string;
@@ -96,12 +105,21 @@ describe('strict HTTP input', () => {
     expect(text).toMatch(/^HTTP\/1\.1 431 /);
     expect(text).toMatch(/\r\nContent-Type: application\/problem\+json/i);
     expect(text).toMatch(/\r\nX-Request-Id: \S+/i);
+    expectSocketSecurityHeaders(text);
     expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE' });
+  });
+
+  it('a broken request line → 400 problem+json with the security headers', async () => {
+    const { text } = await rawExchange(t, 'GET /healthz/live HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
+    expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    expectSocketSecurityHeaders(text);
   });
 
   it('a client that never finishes its headers is cut off after HTTP_HEADERS_TIMEOUT_MS', async () => {
     const { text, ms } = await rawExchange(t, 'GET /healthz/live HTTP/1.1\r\nHost: x\r\n');
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(text).toMatch(/\r\nX-Request-Id: \S+/i);
+    expectSocketSecurityHeaders(text);
     expect(ms).toBeLessThan(5000);
   });
 

@@ -17,20 +17,37 @@ const HSTS = 'max-age=31536000; includeSubDomains';
  * Try-it-out call this origin. HSTS is left out here: it is sent only to
  * clients that came over HTTPS (see below).
  */
+const HELMET_OPTIONS: Parameters<typeof helmet>[0] = {
+  strictTransportSecurity: false,
+  // helmet's default would make a browser fetch /docs' assets and
+  // Try-it-out calls over https even when the server is plain http
+  // (behind no TLS proxy, e.g. http://10.0.0.5:3000): Swagger UI would break.
+  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+};
+
 export function securityHeaders(): RequestHandler {
-  const headers = helmet({
-    strictTransportSecurity: false,
-    // helmet's default would make a browser fetch /docs' assets and
-    // Try-it-out calls over https even when the server is plain http
-    // (behind no TLS proxy, e.g. http://10.0.0.5:3000): Swagger UI would break.
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-  });
+  const headers = helmet(HELMET_OPTIONS);
   return (req: Request, res: Response, next: NextFunction) =>
     headers(req, res, () => {
       // req.secure reads X-Forwarded-Proto only from proxies TRUST_PROXY trusts.
       if (req.secure) res.setHeader('Strict-Transport-Security', HSTS);
       next();
     });
+}
+
+/**
+ * The same security headers as raw `Name: value\r\n` lines, for the answers
+ * written straight to the socket when Node's parser refuses a request (no
+ * Express response exists then): every answer carries them.
+ */
+export function securityHeaderLines(): string {
+  const lines: string[] = [];
+  const response = {
+    setHeader: (name: string, value: unknown) => lines.push(`${name}: ${String(value)}\r\n`),
+    removeHeader: () => undefined,
+  };
+  helmet(HELMET_OPTIONS)({} as never, response as never, () => undefined);
+  return lines.join('');
 }
 
 /**

@@ -3,6 +3,7 @@ import express, { NextFunction, Request, RequestHandler, Response } from 'expres
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { securityHeaderLines } from './browser-security';
 import { DomainError } from './domain-error';
 import { parseStrictJson } from './strict-json';
 import { logUrl } from './log-url';
@@ -113,8 +114,13 @@ export function bodyErrorHandler(logger: Logger) {
   };
 }
 
+// Built once: the headers every answer written straight to the socket carries.
+let socketHeaders: string | undefined;
+const securityLines = () => (socketHeaders ??= securityHeaderLines());
+
 // Node's answer to a request it gave up waiting for (HTTP_REQUEST_TIMEOUT_MS).
-const REQUEST_TIMEOUT_ANSWER = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
+const requestTimeoutAnswer = () =>
+  `HTTP/1.1 408 Request Timeout\r\nX-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\n${securityLines()}Connection: close\r\n\r\n`;
 
 /**
  * Requests Node's HTTP parser refuses (a raw non-ASCII byte in the path, a
@@ -134,7 +140,7 @@ export function answerUnparsableRequests(server: Server): void {
 }
 
 function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): string {
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return REQUEST_TIMEOUT_ANSWER;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return requestTimeoutAnswer();
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const body = JSON.stringify(
     tooLarge
@@ -148,6 +154,6 @@ function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
   const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
   return (
     `HTTP/1.1 ${status}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-    `X-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${head ? '' : body}`
+    `X-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\n${securityLines()}Connection: close\r\n\r\n${head ? '' : body}`
   );
 }
