@@ -5,9 +5,10 @@ import { createTestApp, TestApp, uniqueAccountNumber } from './helpers/test-app'
 const ALLOWED = 'https://teller.example.com';
 const OTHER = 'https://evil.example.net';
 
+// As a browser sends it: a preflight never carries the Authorization header.
 const preflight = (t: TestApp, origin: string, path = '/accounts/1001/withdraw') =>
   t
-    .http()
+    .http(null)
     .options(path)
     .set('Origin', origin)
     .set('Access-Control-Request-Method', 'POST')
