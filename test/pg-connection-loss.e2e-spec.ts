@@ -30,6 +30,19 @@ describePostgres('losing Postgres connections', () => {
   const terminateAppBackends = () =>
     admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
 
+  it("the app's sessions give up on a statement, and on an idle transaction, before the client does (12 s < 15 s)", async () => {
+    // A 503 for a client-side timeout must mean "not applied": Postgres has cancelled the statement first.
+    const [settings] = await t.sql<{ statement_timeout: string; idle: string }>(
+      `SELECT current_setting('statement_timeout') AS statement_timeout,
+              current_setting('idle_in_transaction_session_timeout') AS idle`,
+    );
+    expect(settings).toEqual({ statement_timeout: '12s', idle: '12s' });
+    const [app] = await t.sql<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM pg_settings WHERE name = 'statement_timeout' AND source = 'client'`,
+    );
+    expect(Number(app.n)).toBe(1);
+  });
+
   it('10 rounds of terminating every app connection mid-load: only 200s and 503s, balances = ledger, then all well', async () => {
     const account = await openAccount(t, '0.00');
     let applied = 0;
