@@ -95,4 +95,26 @@ describe('daily withdrawal limit at UTC midnight', () => {
     expect(row.body.reversed_by).toEqual(expect.any(Number));
     await expect(balanceAndLedger(t, account)).resolves.toMatchObject({ balance: 90000n, ledger: 90000n });
   });
+
+  it("a correction of a teller withdrawal gives back its own day's room; a correction of a deposit uses none", async () => {
+    clock.at = '2026-03-05T22:00:00.000Z';
+    const account = await open();
+    const correct = (id: number) => t.http().post(`/transactions/${id}/reversal`).send({ reason: 'keyed in twice' });
+    const yesterday = (await withdraw(account, '30.00').expect(200)).body.transaction_id as number;
+    clock.at = '2026-03-06T09:00:00.000Z';
+    const today = (await withdraw(account, '100.00').expect(200)).body.transaction_id as number;
+    await expect(withdraw(account, '0.01')).resolves.toMatchObject({ status: 422, body: { code: 'DAILY_LIMIT_EXCEEDED' } });
+    // Yesterday's withdrawal undone today: the money comes back, today's room does not grow.
+    await expect(correct(yesterday)).resolves.toMatchObject({ status: 200 });
+    await expect(withdraw(account, '0.01')).resolves.toMatchObject({ status: 422, body: { code: 'DAILY_LIMIT_EXCEEDED' } });
+    // Today's undone: its 100.00 of room is back, and no more.
+    await expect(correct(today)).resolves.toMatchObject({ status: 200 });
+    await expect(withdraw(account, '100.00')).resolves.toMatchObject({ status: 200 });
+    await expect(withdraw(account, '0.01')).resolves.toMatchObject({ status: 422, body: { code: 'DAILY_LIMIT_EXCEEDED' } });
+    // Undoing a deposit is a debit, but not a withdrawal: allowed with the day's room used up.
+    const deposit = (await t.http().post(`/accounts/${account}/deposit`).send({ amount: '5.00' }).expect(200)).body
+      .transaction_id as number;
+    await expect(correct(deposit)).resolves.toMatchObject({ status: 200 });
+    await expect(balanceAndLedger(t, account)).resolves.toMatchObject({ balance: 90000n, ledger: 90000n });
+  });
 });

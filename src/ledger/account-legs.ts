@@ -143,7 +143,9 @@ const sortedByAccount = (legs: readonly AccountLeg[]) =>
 
 function shapeOf(p: Posting, leg: AccountLeg): MoveShape {
   const rule = MOVEMENT_RULES[leg.type ?? p.movement.type];
-  return { debit: leg.amount < 0n, active: rule.activeAccounts, dailyLimit: rule.dailyLimit };
+  const debit = leg.amount < 0n;
+  // A credit naming the day it gives room back to does so whatever its type (a correction of a withdrawal).
+  return { debit, active: rule.activeAccounts, dailyLimit: rule.dailyLimit || (!debit && leg.limitDay !== undefined) };
 }
 
 function legParams(p: Posting, leg: AccountLeg, shape: MoveShape): Record<string, unknown> {

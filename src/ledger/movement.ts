@@ -13,9 +13,10 @@ export interface AccountLeg {
   /** The ledger row this leg undoes (reversals): unique in the database. */
   reverses?: number;
   /**
-   * For a credit of a type that counts toward the daily limit (atm_reversal):
-   * the UTC day whose withdrawals it gives back; default today. Room is given
-   * back only while the account's counter is still on that day.
+   * A credit that gives daily-limit room back (an ATM reversal, a correction
+   * of a teller withdrawal): the UTC day whose withdrawals it gives back;
+   * default today for a type that counts toward the limit. Room is given back
+   * only while the account's counter is still on that day.
    */
   limitDay?: string;
 }

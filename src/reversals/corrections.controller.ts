@@ -23,7 +23,9 @@ export class CorrectionsController {
     description:
       'Undoes a teller `deposit` or `withdrawal`, or a transfer given either leg (both legs together), with `reversal` ' +
       'rows whose `reverses` is the undone row. Account status does not matter; a correction that would take a balance ' +
-      'below -overdraft_limit is 422 INSUFFICIENT_FUNDS. ATM, refill, reset and reversal rows are 422 NOT_REVERSIBLE.',
+      'below -overdraft_limit is 422 INSUFFICIENT_FUNDS. ATM, refill, reset and reversal rows are 422 NOT_REVERSIBLE. ' +
+      "Undoing a withdrawal gives its amount back to the daily withdrawal limit of the withdrawal's own UTC day " +
+      '(room used today comes back today; an older day has already rolled over); undoing a deposit never counts as a withdrawal.',
   })
   @ApiParam({ name: 'id', description: 'The ledger row to undo', example: 42 })
   @ApiOkResponse({ type: CorrectionView })

@@ -131,7 +131,9 @@ describe('correctionLegs', () => {
 
   it('undoes a teller deposit or withdrawal with the negated amount', () => {
     expect(correctionLegs(row({ id: 3 }))).toEqual([{ account: '1001', amount: -2500n, reverses: 3 }]);
-    expect(correctionLegs(row({ id: 4, type: 'withdrawal', amount: -700n }))).toEqual([{ account: '1001', amount: 700n, reverses: 4 }]);
+    expect(correctionLegs(row({ id: 4, type: 'withdrawal', amount: -700n }))).toEqual([
+      { account: '1001', amount: 700n, reverses: 4, limitDay: '2026-11-21' },
+    ]);
   });
 
   it('undoes both legs of a transfer given either one', () => {

@@ -1,6 +1,7 @@
 // The rules of reversals (API.md v1.2, "Reversals"), pure: what an ATM
 // reversal gives back, and which rows a teller correction undoes. The posting
 // core applies the result; nothing here reads or writes the database.
+import { utcDay } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { formatMoney } from '../common/money';
 import { CashMovement, LedgerType } from '../ledger/ledger-entry.entity';
@@ -104,11 +105,17 @@ export interface ReversalWindow {
 /** Teller movements a correction may undo; a transfer is undone given either leg. */
 const CORRECTABLE: ReadonlySet<LedgerType> = new Set<LedgerType>(['deposit', 'withdrawal', 'transfer_in', 'transfer_out']);
 
-/** One compensating leg: the undone row's amount, negated, on its account. */
+/**
+ * One compensating leg: the undone row's amount, negated, on its account.
+ * Undoing a teller withdrawal gives the room it used back to the day it was
+ * made (`limitDay`): money that never really left no longer counts toward
+ * that day's withdrawals, as for an ATM reversal.
+ */
 export interface CorrectionLeg {
   account: string;
   amount: bigint;
   reverses: number;
+  limitDay?: string;
 }
 
 /**
@@ -131,7 +138,12 @@ export function correctionLegs(row: ReversibleRow, transferLegs: readonly Revers
   }
   return [...rows]
     .sort((a, b) => a.id - b.id)
-    .map((r) => ({ account: r.accountNumber as string, amount: -(r.amount as bigint), reverses: r.id }));
+    .map((r) => ({
+      account: r.accountNumber as string,
+      amount: -(r.amount as bigint),
+      reverses: r.id,
+      ...(r.type === 'withdrawal' ? { limitDay: utcDay(r.createdAt) } : {}),
+    }));
 }
 
 function alreadyReversed(id: number, by: number): DomainError {
