@@ -178,4 +178,25 @@ describe('reversals: teller corrections', () => {
       await expect(correct(id, { reason: 'é'.repeat(200) })).resolves.toMatchObject({ status: 200 });
     });
   });
+
+  it('with the same Idempotency-Key a retry replays the correction (same body, Idempotent-Replayed) instead of refusing it', async () => {
+    const [from, to] = [await openAccount(t, '80.00'), await openAccount(t, '0.00')];
+    const legs = await transfer(from, to, '30.00');
+    const key = `corr-${Date.now()}`;
+    const send = (id: number, k: string) =>
+      t.http().post(`/transactions/${id}/reversal`).set('Idempotency-Key', k).send({ reason: 'wrong payee' });
+    const first = await send(legs.in, key);
+    expect(first.status).toBe(200);
+    const retry = await send(legs.in, key);
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    // Another key is another request: the transfer is already undone.
+    await expect(send(legs.out, `${key}-2`)).resolves.toMatchObject({ status: 409, body: { code: 'ALREADY_REVERSED' } });
+    await expect(state([from, to])).resolves.toEqual([
+      // The opening deposit, the transfer's leg and one reversal row; no opening row for 0.00.
+      { balance: 8000n, ledger: 8000n, rows: 3 },
+      { balance: 0n, ledger: 0n, rows: 2 },
+    ]);
+  });
 });
