@@ -39,6 +39,12 @@ function judgeProblem(reply: RawReply): string[] {
   return faults;
 }
 
+/** The answers that are not JSON by design: Swagger UI's pages, and Prometheus' text format at /metrics. */
+function textAnswer(req: FuzzRequest, reply: RawReply): boolean {
+  if (req.path.startsWith('/docs')) return true;
+  return /^\/metrics(\?|$)/.test(req.path) && String(reply.headers['content-type']).startsWith('text/plain');
+}
+
 /** The contract's verdict on one answer: the list of what is wrong with it (empty: fine). */
 export function judge(req: FuzzRequest, reply: RawReply): string[] {
   const faults: string[] = [];
@@ -48,7 +54,7 @@ export function judge(req: FuzzRequest, reply: RawReply): string[] {
   if (LEAKS.test(reply.text) && !req.path.startsWith('/docs')) faults.push('internals leaked in the body');
   if (req.method === 'HEAD') return faults;
   if (reply.status >= 400) faults.push(...judgeProblem(reply));
-  else if (req.method !== 'OPTIONS' && !/json/.test(String(reply.headers['content-type'])) && !req.path.startsWith('/docs')) {
+  else if (req.method !== 'OPTIONS' && !/json/.test(String(reply.headers['content-type'])) && !textAnswer(req, reply)) {
     faults.push(`2xx with content-type ${String(reply.headers['content-type'])}`);
   }
   return faults;

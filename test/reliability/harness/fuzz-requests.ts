@@ -75,6 +75,20 @@ function routes(f: FuzzFixture): Route[] {
     { method: 'GET', template: '/machines/{m}/transactions', query: true },
     { method: 'POST', template: '/machines/{m}/withdrawals', fields: { account_number: account, amount: money } },
     { method: 'POST', template: '/machines/{m}/deposits', fields: { account_number: account, cash: cashLines } },
+    { method: 'POST', template: '/machines/{m}/withdrawals/{t}/reversal', fields: { dispensed: cashLines, reason: text } },
+    { method: 'POST', template: '/transactions/{t}/reversal', fields: { reason: text } },
+    {
+      method: 'POST',
+      template: '/clients',
+      fields: { name: text, role: choice('admin', 'teller', 'operator', 'auditor', 'atm', 'root'), machine_id: machineId(f) },
+    },
+    { method: 'GET', template: '/clients', query: true },
+    { method: 'GET', template: '/clients/{c}' },
+    { method: 'POST', template: '/clients/{c}/rotate', fields: {} },
+    { method: 'POST', template: '/clients/{c}/revoke', fields: {} },
+    { method: 'GET', template: '/audit-events', query: true },
+    { method: 'GET', template: '/metrics' },
+    { method: 'GET', template: '/reconciliation' },
     { method: 'GET', template: '/healthz' },
     { method: 'GET', template: '/healthz/live' },
     { method: 'GET', template: '/docs-json' },
@@ -210,6 +224,8 @@ export function fuzzRequest(f: FuzzFixture): fc.Arbitrary<FuzzRequest> {
     t: segment(
       fc.oneof(fc.constantFrom(...f.transactionIds), fc.integer(), fc.constantFrom(2 ** 31, 2 ** 53, 999_999_999_999_999), oddString),
     ),
+    // Clients: the built-in admin (not revocable), ids of the server's shape that do not exist, anything.
+    c: segment(fc.oneof(fc.constantFrom('bootstrap', 'cl_0000000000000000', 'demo-admin'), oddString)),
     x: segment(oddString),
   };
   return fc.oneof(
