@@ -131,6 +131,62 @@ describe('strict HTTP input', () => {
   });
 });
 
+describe('connection limits: HTTP_MAX_CONNECTIONS and HTTP_KEEP_ALIVE_TIMEOUT_MS', () => {
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    t = await createTestApp({ HTTP_MAX_CONNECTIONS: '2', HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000' });
+    await t.app.listen(0, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** A keep-alive connection that sends one probe: what came back, and when the server closed it. */
+  function probe(): Promise<{ answered: Promise<string>; closed: Promise<number>; end: () => void }> {
+    return new Promise((resolve) => {
+      const started = Date.now();
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write('GET /healthz/live HTTP/1.1\r\nHost: x\r\n\r\n');
+        resolve({ answered, closed, end: () => socket.destroy() });
+      });
+      let text = '';
+      const answered = new Promise<string>((done) => {
+        socket.on('data', (chunk) => {
+          text += chunk.toString('latin1');
+          if (text.includes('\r\n\r\n')) done(text);
+        });
+        socket.on('close', () => done(text));
+      });
+      const closed = new Promise<number>((done) => socket.on('close', () => done(Date.now() - started)));
+      socket.on('error', () => undefined);
+    });
+  }
+
+  it('a connection over the cap is closed unanswered; the open ones are served, and a freed slot is used again', async () => {
+    const [first, second] = [await probe(), await probe()];
+    await expect(first.answered).resolves.toMatch(/^HTTP\/1\.1 200 /);
+    await expect(second.answered).resolves.toMatch(/^HTTP\/1\.1 200 /);
+    const third = await probe();
+    await expect(third.answered).resolves.toBe('');
+    first.end();
+    second.end();
+    await Promise.all([first.closed, second.closed]);
+    const again = await probe();
+    await expect(again.answered).resolves.toMatch(/^HTTP\/1\.1 200 /);
+    again.end();
+  });
+
+  it('an idle keep-alive connection is closed after HTTP_KEEP_ALIVE_TIMEOUT_MS', async () => {
+    const idle = await probe();
+    await expect(idle.answered).resolves.toMatch(/^HTTP\/1\.1 200 /);
+    const ms = await idle.closed;
+    expect(ms).toBeGreaterThanOrEqual(900);
+    expect(ms).toBeLessThan(4000);
+  });
+});
+
 describe('REQUIRE_IDEMPOTENCY_KEY', () => {
   let t: TestApp;
   let account: string;
