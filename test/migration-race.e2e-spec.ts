@@ -15,7 +15,8 @@ const INSTANCES = 4;
 const ROUNDS = 3;
 
 describe('instances booting together on an empty database', () => {
-  it(`${INSTANCES} boots at once migrate the schema once, ${ROUNDS} rounds`, async () => {
+  // A pool of one: the lock and the migrations share the instance's only connection.
+  it.each([4, 1])(`${INSTANCES} boots at once, pools of %i, migrate the schema once, ${ROUNDS} rounds`, async (poolSize) => {
     for (let round = 0; round < ROUNDS; round++) {
       const db = await freshDatabase();
       try {
@@ -25,7 +26,7 @@ describe('instances booting together on an empty database', () => {
           sqlitePath: db.env.SQLITE_PATH,
           sqliteSynchronous: 'NORMAL',
           migrationsRun: true,
-          dbPoolSize: 4,
+          dbPoolSize: poolSize,
           dbAcquireTimeoutMs: 5000,
           dbConnectTimeoutMs: 30000,
         } as AppConfig;

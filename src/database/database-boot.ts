@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, MigrationExecutor, QueryRunner } from 'typeorm';
 import { BootError } from '../common/boot-error';
 import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from './database-errors';
@@ -70,61 +70,84 @@ const MAX_MIGRATION_RACES = 10;
 const MIGRATION_LOCK_KEY = '7022357760854026098';
 const LOCK_POLL_MS = 250;
 const LOCK_LOG_EVERY_MS = 5000;
+/** Longest wait for another instance's migrations before this boot gives up (an orchestrator restarts it). */
+export const MIGRATION_LOCK_WAIT_MS = 10 * 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Who holds the migration lock, for the log: the session's pid, client address and what it runs. */
+async function lockHolder(runner: QueryRunner): Promise<string> {
+  const rows = (await runner.query(
+    `SELECT a.pid, a.client_addr, a.state, a.query_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+     WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND (CAST(l.classid AS bigint) << 32) + CAST(l.objid AS bigint) = CAST($1 AS bigint)`,
+    [MIGRATION_LOCK_KEY],
+  )) as Array<{ pid: number; client_addr: string | null; state: string | null; query_start: Date | null }>;
+  const [holder] = rows;
+  return holder ? `pid ${holder.pid} from ${holder.client_addr ?? 'local'}, ${holder.state ?? 'unknown state'}` : 'a session just ending';
+}
+
 /**
- * Postgres: one instance migrates at a time. Instances booting together (a
- * rolling deploy, replicas scaled up on an empty database) would otherwise
- * run the same CREATE TABLE at once, and the loser fails on pg_type's unique
- * index (23505), not with "already exists". The lock is held by a session of
- * its own, so it goes with that session if the holder dies; it is polled
- * (pg_try_advisory_lock) because a blocking wait would hit statement_timeout
- * on a long migration. Returns the release, or null on SQLite, whose writer
- * lock already serialises the migrations' transactions.
+ * Postgres: one instance migrates at a time, on the session that holds the
+ * lock. Instances booting together (a rolling deploy, replicas scaled up on
+ * an empty database) would otherwise run the same CREATE TABLE at once, and
+ * the loser fails on pg_type's unique index (23505), not with "already
+ * exists". Polled (pg_try_advisory_lock): a blocking wait would hit
+ * statement_timeout behind a long migration. Because the migrations run on
+ * the lock's own session, losing that session ends both: the lock is never
+ * gone while this instance still migrates.
  */
-async function lockMigrations(dataSource: DataSource): Promise<(() => Promise<void>) | null> {
-  if (dataSource.options.type !== 'postgres') return null;
+async function takeMigrationLock(runner: QueryRunner): Promise<void> {
   const logger = new Logger('Database');
+  for (let waited = 0; ; waited += LOCK_POLL_MS) {
+    const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY])) as Array<{
+      locked: boolean;
+    }>;
+    if (locked) return;
+    if (waited >= MIGRATION_LOCK_WAIT_MS) {
+      throw new BootError(
+        `migrating: another instance held the migration lock for over ${MIGRATION_LOCK_WAIT_MS / 1000} s (${await lockHolder(runner)})`,
+        'DB_MIGRATIONS_RUN',
+      );
+    }
+    if (waited % LOCK_LOG_EVERY_MS === 0) {
+      logger.log(`migrating: waiting for another instance to finish its migrations (${await lockHolder(runner)})`);
+    }
+    await sleep(LOCK_POLL_MS);
+  }
+}
+
+/** One attempt: lock (Postgres), read what is pending and apply it, all on one connection. */
+async function migrateOnce(dataSource: DataSource): Promise<void> {
+  const logger = new Logger('Database');
+  const postgres = dataSource.options.type === 'postgres';
   const runner = dataSource.createQueryRunner();
   try {
-    await runner.connect();
-    for (let waited = 0; ; waited += LOCK_POLL_MS) {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY])) as Array<{
-        locked: boolean;
-      }>;
-      if (locked) break;
-      if (waited % LOCK_LOG_EVERY_MS === 0) logger.log('migrating: waiting for another instance to finish its migrations');
-      await sleep(LOCK_POLL_MS);
-    }
-  } catch (error) {
-    await runner.release();
-    throw error;
-  }
-  return async () => {
+    if (postgres) await takeMigrationLock(runner);
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'each';
+    const pending = await executor.getPendingMigrations();
+    if (pending.length === 0) return logger.log('schema up to date: no pending migration');
+    logger.log(`migrating: applying ${pending.map((m) => m.name).join(', ')}`);
+    const applied = await executor.executePendingMigrations();
+    logger.log(`migrated: ${applied.map((m) => m.name).join(', ')}`);
+  } finally {
     // A lost session has already released the lock: nothing left to undo.
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    if (postgres) await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await runner.release();
-  };
+  }
 }
 
 /**
  * Before the app's data source opens: wait for the database (bounded,
  * logged) and apply pending migrations, each step logged as it starts, on a
  * connection of its own that is closed afterwards. The app's data source
- * then opens on a database known to answer, with migrationsRun off.
+ * then opens on a database known to answer, with migrationsRun off. A
+ * database that blinks meanwhile restarts the whole lock-read-apply cycle,
+ * within DB_CONNECT_TIMEOUT_MS from the start of migrating (waiting for
+ * another instance's lock does not use that time up).
  */
-async function migrate(dataSource: DataSource, config: AppConfig, startedAt: number): Promise<void> {
-  const logger = new Logger('Database');
-  const unlock = await retryWhileUnavailable(config, 'taking the migration lock', () => lockMigrations(dataSource), startedAt);
-  try {
-    const pending = await retryWhileUnavailable(config, 'reading migrations', () => dataSource.showMigrations(), startedAt);
-    if (!pending) return logger.log('schema up to date: no pending migration');
-    logger.log('migrating: applying pending migrations');
-    const applied = await retryWhileUnavailable(config, 'migrating', () => dataSource.runMigrations({ transaction: 'each' }), startedAt);
-    logger.log(`migrated: ${applied.map((m) => m.name).join(', ')}`);
-  } finally {
-    await unlock?.();
-  }
+async function migrate(dataSource: DataSource, config: AppConfig): Promise<void> {
+  await retryWhileUnavailable(config, 'migrating', () => migrateOnce(dataSource), Date.now());
 }
 
 export async function prepareDatabase(options: DataSourceOptions, config: AppConfig): Promise<void> {
@@ -141,11 +164,11 @@ export async function prepareDatabase(options: DataSourceOptions, config: AppCon
     if (!config.migrationsRun) return;
     for (let race = 1; ; race++) {
       try {
-        return await migrate(dataSource, config, startedAt);
+        return await migrate(dataSource, config);
       } catch (error) {
         // SQLite: another process booting at the same time created the table
         // first (its migration committed), so read what is pending again.
-        // (Postgres instances take turns: see lockMigrations.)
+        // (Postgres instances take turns: see takeMigrationLock.)
         if (race >= MAX_MIGRATION_RACES || !/already exists/i.test(describe(error))) throw error;
         logger.warn(`migrating: another instance is migrating (${describe(error)}); reading migrations again`);
         await sleep(200 * race);
