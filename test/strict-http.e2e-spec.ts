@@ -173,6 +173,10 @@ describe('connection limits: HTTP_MAX_CONNECTIONS and HTTP_KEEP_ALIVE_TIMEOUT_MS
     first.end();
     second.end();
     await Promise.all([first.closed, second.closed]);
+    // The server frees a slot once its own side of the socket is gone: wait for that, not for ours.
+    const server = t.app.getHttpServer();
+    const open = () => new Promise<number>((done) => server.getConnections((_: unknown, n: number) => done(n)));
+    for (const deadline = Date.now() + 2000; (await open()) >= 2 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
     const again = await probe();
     await expect(again.answered).resolves.toMatch(/^HTTP\/1\.1 200 /);
     again.end();

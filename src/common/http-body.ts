@@ -114,13 +114,9 @@ export function bodyErrorHandler(logger: Logger) {
   };
 }
 
-// Built once: the headers every answer written straight to the socket carries.
-let socketHeaders: string | undefined;
-const securityLines = () => (socketHeaders ??= securityHeaderLines());
-
 // Node's answer to a request it gave up waiting for (HTTP_REQUEST_TIMEOUT_MS).
-const requestTimeoutAnswer = () =>
-  `HTTP/1.1 408 Request Timeout\r\nX-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\n${securityLines()}Connection: close\r\n\r\n`;
+const requestTimeoutAnswer = (security: string) =>
+  `HTTP/1.1 408 Request Timeout\r\nX-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\n${security}Connection: close\r\n\r\n`;
 
 /**
  * Requests Node's HTTP parser refuses (a raw non-ASCII byte in the path, a
@@ -133,14 +129,16 @@ const requestTimeoutAnswer = () =>
  */
 export function answerUnparsableRequests(server: Server): void {
   type ClientSocket = Duplex & { _httpMessage?: { headersSent?: boolean } | null };
+  // Rendered once, here: nothing that can throw runs inside the handler.
+  const security = securityHeaderLines();
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: ClientSocket) => {
-    if (socket.writable && !socket._httpMessage?.headersSent) socket.end(clientErrorAnswer(error));
+    if (socket.writable && !socket._httpMessage?.headersSent) socket.end(clientErrorAnswer(error, security));
     else socket.destroy();
   });
 }
 
-function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): string {
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return requestTimeoutAnswer();
+function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, security: string): string {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return requestTimeoutAnswer(security);
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const body = JSON.stringify(
     tooLarge
@@ -154,6 +152,6 @@ function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
   const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
   return (
     `HTTP/1.1 ${status}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-    `X-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\n${securityLines()}Connection: close\r\n\r\n${head ? '' : body}`
+    `X-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\n${security}Connection: close\r\n\r\n${head ? '' : body}`
   );
 }
