@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { balanceAndLedger, openAccount } from './helpers/bank';
 import { makeClient } from './helpers/clients';
-import { createTestApp, isPostgres, param, TestApp } from './helpers/test-app';
+import { createTestApp, isPostgres, listeningPort, param, TestApp } from './helpers/test-app';
 
 const KEY = 'Idempotency-Key';
 
@@ -21,8 +21,7 @@ describe('Keyed deposits and withdrawals: the key claimed by the posting', () =>
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
-    const server = t.app.getHttpServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await listeningPort(t);
   });
   afterAll(async () => {
     await t.close();

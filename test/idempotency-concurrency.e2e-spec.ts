@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { balanceAndLedger, openAccount } from './helpers/bank';
-import { createTestApp, param, TestApp } from './helpers/test-app';
+import { createTestApp, listeningPort, param, TestApp } from './helpers/test-app';
 
 const KEY = 'Idempotency-Key';
 
@@ -21,9 +21,7 @@ describe('Idempotency-Key under concurrency', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
-    // Listen once: supertest would otherwise listen per request.
-    const server = t.app.getHttpServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await listeningPort(t);
   });
   afterAll(async () => {
     await t.close();

@@ -1,9 +1,9 @@
 // Regressions found by the reliability fuzzer (test/reliability): requests
 // broken below the JSON level used to get a 500 or Node's bare 400.
-import { AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { balanceAndLedger, openAccount } from './helpers/bank';
-import { createTestApp, TEST_ADMIN_KEY, TestApp } from './helpers/test-app';
+import { createTestApp, listeningPort, TEST_ADMIN_KEY, TestApp } from './helpers/test-app';
 
 const PROBLEM = /^application\/problem\+json/;
 
@@ -32,10 +32,6 @@ describe('requests broken below the JSON level → 4xx problem+json, never a 500
   afterAll(async () => {
     await t.close();
   });
-  const listening = async (): Promise<number> => {
-    if (!t.app.getHttpServer().listening) await t.app.listen(0, '127.0.0.1');
-    return (t.app.getHttpServer().address() as AddressInfo).port;
-  };
   afterEach(async () => {
     await expect(balanceAndLedger(t, account)).resolves.toMatchObject({ balance: 10000n, ledger: 10000n });
   });
@@ -60,7 +56,7 @@ describe('requests broken below the JSON level → 4xx problem+json, never a 500
     const head =
       `POST /accounts/${account}/withdraw HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_ADMIN_KEY}\r\nContent-Type: application/json\r\n` +
       `Content-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
-    const answer = await rawRequest(await listening(), Buffer.concat([Buffer.from(head), body]));
+    const answer = await rawRequest(await listeningPort(t), Buffer.concat([Buffer.from(head), body]));
     expect(answer).toMatch(/^HTTP\/1\.1 422 /);
     expect(answer).toContain('"code":"INSUFFICIENT_FUNDS"');
   });
@@ -73,7 +69,7 @@ describe('requests broken below the JSON level → 4xx problem+json, never a 500
   });
 
   it('a raw non-ASCII byte in the request target → 400 problem+json with a request id', async () => {
-    const answer = await rawRequest(await listening(), Buffer.from(`GET /accounts/\xe9 HTTP/1.1\r\nHost: x\r\n\r\n`, 'latin1'));
+    const answer = await rawRequest(await listeningPort(t), Buffer.from(`GET /accounts/\xe9 HTTP/1.1\r\nHost: x\r\n\r\n`, 'latin1'));
     const [head, body] = answer.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 400 /);
     expect(head).toMatch(/content-type: application\/problem\+json/i);
@@ -83,7 +79,7 @@ describe('requests broken below the JSON level → 4xx problem+json, never a 500
   });
 
   it('… also on a keep-alive connection that already served a request, and without a body for HEAD', async () => {
-    const port = await listening();
+    const port = await listeningPort(t);
     const first = `GET /healthz/live HTTP/1.1\r\nHost: x\r\n\r\n`;
     const answer = await rawRequest(port, Buffer.from(first), Buffer.from(`GET /accounts/\xff HTTP/1.1\r\nHost: x\r\n\r\n`, 'latin1'));
     expect(answer).toMatch(/^HTTP\/1\.1 200 [\s\S]*HTTP\/1\.1 400 [\s\S]*"code":"VALIDATION_FAILED"/);

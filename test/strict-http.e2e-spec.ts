@@ -1,17 +1,15 @@
 // Strict input (API.md v1.2) below the body: query parameters, integers in
 // paths and queries, methods, oversized headers; and the HTTP server limits
 // and REQUIRE_IDEMPOTENCY_KEY.
-import { AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import { balanceAndLedger, openAccount } from './helpers/bank';
-import { createTestApp, TestApp } from './helpers/test-app';
+import { createTestApp, listeningPort, TestApp } from './helpers/test-app';
 
 const PROBLEM = /^application\/problem\+json/;
 
 /** Sends raw bytes to a listening app and collects what comes back until the server closes. */
 async function rawExchange(t: TestApp, bytes: string, maxMs = 10_000): Promise<{ text: string; ms: number }> {
-  const server = t.app.getHttpServer();
-  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listeningPort(t);
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
@@ -136,8 +134,7 @@ describe('connection limits: HTTP_MAX_CONNECTIONS and HTTP_KEEP_ALIVE_TIMEOUT_MS
   let port: number;
   beforeAll(async () => {
     t = await createTestApp({ HTTP_MAX_CONNECTIONS: '2', HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000' });
-    await t.app.listen(0, '127.0.0.1');
-    port = (t.app.getHttpServer().address() as AddressInfo).port;
+    port = await listeningPort(t);
   });
   afterAll(async () => {
     await t.close();

@@ -1,4 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -65,4 +66,13 @@ let counter = 0;
 export function uniqueAccountNumber(prefix = 't'): string {
   counter += 1;
   return `${prefix}${process.pid}x${Date.now().toString(36)}x${counter}`;
+}
+
+/**
+ * The app's port, listening on 127.0.0.1 from the first call on: raw sockets
+ * need a port, and supertest would otherwise listen anew per request.
+ */
+export async function listeningPort(t: TestApp): Promise<number> {
+  if (!t.app.getHttpServer().listening) await t.app.listen(0, '127.0.0.1');
+  return (t.app.getHttpServer().address() as AddressInfo).port;
 }

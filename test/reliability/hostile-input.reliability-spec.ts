@@ -3,8 +3,7 @@
 // code, and a refused request leaves the database exactly as it was. Runs
 // in-process (the real app and HTTP stack on a real database) for speed.
 import fc from 'fast-check';
-import { AddressInfo } from 'node:net';
-import { createTestApp, TestApp } from '../helpers/test-app';
+import { createTestApp, listeningPort, TestApp } from '../helpers/test-app';
 import { createDatabase, TestDatabase } from './harness/databases';
 import { DbKind, LOAD, selectedDatabases } from './harness/env';
 import { recordFigures } from './harness/figures';
@@ -27,8 +26,7 @@ describe.each(selectedDatabases())('hostile input on %s', (kind: DbKind) => {
       LOG_LEVEL: 'silent',
       NODE_ENV: 'production',
     });
-    await t.app.listen(0, '127.0.0.1');
-    port = (t.app.getHttpServer().address() as AddressInfo).port;
+    port = await listeningPort(t);
   });
 
   afterAll(async () => {
