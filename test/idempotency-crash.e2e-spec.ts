@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
+import { FreshDatabase, freshDatabase } from './helpers/fresh-database';
 import { buildServer, ServerProcess } from './helpers/server-process';
 import { bearer } from './helpers/keys';
 import { isPostgres } from './helpers/test-app';
@@ -117,22 +118,14 @@ describe('Idempotency-Key across a crash (SIGKILL, restart, retry)', () => {
   const servers: ServerProcess[] = [];
   let build: ReturnType<typeof buildServer> | undefined;
   let env: Record<string, string>;
-  let adminUrl = '';
-  let database = '';
+  let db: FreshDatabase | undefined;
 
   beforeAll(async () => {
     build = buildServer();
     env = { LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', DB_MIGRATIONS_RUN: 'true', NODE_ENV: 'test', LOG_PRETTY: 'false' };
     if (isPostgres()) {
-      adminUrl = process.env.TEST_DATABASE_URL as string;
-      database = `atm_idem_crash_${Date.now()}_${process.pid}`;
-      const admin = new Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE "${database}"`);
-      await admin.end();
-      const url = new URL(adminUrl);
-      url.pathname = `/${database}`;
-      Object.assign(env, { DB_TYPE: 'postgres', DATABASE_URL: url.toString() });
+      db = await freshDatabase();
+      Object.assign(env, { DB_TYPE: 'postgres', DATABASE_URL: db.env.DATABASE_URL });
     } else {
       Object.assign(env, { DB_TYPE: 'sqlite', SQLITE_PATH: join(work, 'atm.sqlite') });
     }
@@ -141,12 +134,7 @@ describe('Idempotency-Key across a crash (SIGKILL, restart, retry)', () => {
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop('SIGKILL')));
     build?.remove();
-    if (database) {
-      const admin = new Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await admin.end();
-    }
+    await db?.drop();
     if (existsSync(work) && !process.env.KEEP_CRASH_LOGS) rmSync(work, { recursive: true, force: true });
   });
 

@@ -17,6 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { FreshDatabase, freshDatabase } from './helpers/fresh-database';
 import { bearer } from './helpers/keys';
 import { buildServer, ServerProcess } from './helpers/server-process';
 import { isPostgres } from './helpers/test-app';
@@ -84,30 +85,22 @@ const AMOUNT = { withdraw: '7.00', atm: '60.00' };
   let build: ReturnType<typeof buildServer> | undefined;
   let env: Record<string, string>;
   let admin: Client;
-  let database = '';
-  const adminUrl = process.env.TEST_DATABASE_URL as string;
+  let db: FreshDatabase | undefined;
   const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
     build = buildServer();
-    database = `atm_kill_steps_${Date.now()}_${process.pid}`;
-    const root = new Client({ connectionString: adminUrl });
-    await root.connect();
-    await root.query(`CREATE DATABASE "${database}"`);
-    await root.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
+    db = await freshDatabase();
     env = {
+      ...db.env,
       DB_TYPE: 'postgres',
-      DATABASE_URL: url.toString(),
       SEED_DEMO_DATA: 'false',
-      DB_MIGRATIONS_RUN: 'true',
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       // No pruning sweep may queue behind a test's table lock.
       IDEMPOTENCY_TTL_SECONDS: '86400',
     };
-    admin = new Client({ connectionString: url.toString() });
+    admin = new Client({ connectionString: db.env.DATABASE_URL });
     await admin.connect();
   }, 60_000);
 
@@ -115,12 +108,7 @@ const AMOUNT = { withdraw: '7.00', atm: '60.00' };
     await Promise.all(servers.map((s) => s.stop('SIGKILL')));
     await admin?.end();
     build?.remove();
-    if (database) {
-      const root = new Client({ connectionString: adminUrl });
-      await root.connect();
-      await root.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await root.end();
-    }
+    await db?.drop();
   });
 
   const start = async () => {
