@@ -115,13 +115,14 @@ export interface UpdateEach {
 }
 
 /**
- * SQL combined from statement parts, built once per parts object (the parts
- * are constants: posting.sql.ts builds one per shape): a request neither
- * rebuilds the text nor hands the runner a new string to compare.
+ * The value cached under `key`, built on first use. SQL is built once per
+ * statement (posting.sql.ts: per shape) and combined once per parts object
+ * (here: the parts are those constants): a request neither rebuilds the text
+ * nor hands the runner a new string to compare with the prepared one.
  */
-function memo<K extends object, V>(cache: WeakMap<K, V>, parts: K, build: () => V): V {
-  let value = cache.get(parts);
-  if (value === undefined) cache.set(parts, (value = build()));
+export function memo<K, V>(cache: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, build: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = build()));
   return value;
 }
 /** memo over two parts objects. */

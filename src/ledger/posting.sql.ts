@@ -1,7 +1,7 @@
 // The posting core's statements, the same on every database, with :named parameters (run
 // through TransactionRunner.query: prepared once per name on Postgres, so each
 // name goes with one SQL text). SqlStatements adds locking and combines them.
-import { UpdateEach, UpdateThenInsert } from '../database/sql-statements';
+import { memo, UpdateEach, UpdateThenInsert } from '../database/sql-statements';
 import type { IdempotencyClaim } from '../idempotency/idempotency-claim';
 import { serializeCash } from './cassette-cash';
 import { CashMovement } from './ledger-entry.entity';
@@ -81,25 +81,18 @@ function moveUpdate(shape: MoveShape): string {
 /** A leg's name part: one prepared statement per shape. */
 export const shapeKey = (s: MoveShape) => `${s.debit ? 'd' : 'c'}${s.active ? 'a' : ''}${s.dailyLimit ? 'l' : ''}`;
 
-// Built once per shape: the hot path neither rebuilds the SQL nor hands the
-// runner a new string to compare with the one it prepared.
+// Built once per shape (memo): the statements SqlStatements combines are these constants.
 const moveSqls = new Map<string, string>();
 const moveAndAppends = new Map<string, UpdateThenInsert>();
-const builtOnce = <T>(cache: Map<string, T>, shape: MoveShape, build: () => T): T => {
-  const key = shapeKey(shape);
-  let built = cache.get(key);
-  if (built === undefined) cache.set(key, (built = build()));
-  return built;
-};
 
 /** The leg's UPDATE alone: its row is written once the cash is planned (legs with a machine). */
 export function moveSql(shape: MoveShape): string {
-  return builtOnce(moveSqls, shape, () => `${moveUpdate(shape)} RETURNING balance`);
+  return memo(moveSqls, shapeKey(shape), () => `${moveUpdate(shape)} RETURNING balance`);
 }
 
 /** The leg's UPDATE and its ledger row, taking the new balance from the updated row. */
 export function moveAndAppend(shape: MoveShape): UpdateThenInsert {
-  return builtOnce(moveAndAppends, shape, () => ({
+  return memo(moveAndAppends, shapeKey(shape), () => ({
     update: moveUpdate(shape),
     returning: ['account_number', 'balance'],
     insertInto: INSERT_INTO,
