@@ -114,9 +114,12 @@ export function bodyErrorHandler(logger: Logger) {
   };
 }
 
-// Node's answer to a request it gave up waiting for (HTTP_REQUEST_TIMEOUT_MS).
-const requestTimeoutAnswer = (security: string) =>
-  `HTTP/1.1 408 Request Timeout\r\nX-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\n${security}Connection: close\r\n\r\n`;
+/** An answer written straight to the socket (no Express response exists): a request id, no caching, the security headers, close. */
+const socketAnswer = (status: string, security: string, problem?: { body: string; sent: boolean }) =>
+  `HTTP/1.1 ${status}\r\n` +
+  (problem ? `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(problem.body)}\r\n` : '') +
+  `X-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\n${security}Connection: close\r\n\r\n` +
+  (problem?.sent ? problem.body : '');
 
 /**
  * Requests Node's HTTP parser refuses (a raw non-ASCII byte in the path, a
@@ -138,7 +141,8 @@ export function answerUnparsableRequests(server: Server): void {
 }
 
 function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, security: string): string {
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return requestTimeoutAnswer(security);
+  // Node's answer to a request it gave up waiting for (HTTP_REQUEST_TIMEOUT_MS).
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return socketAnswer('408 Request Timeout', security);
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const body = JSON.stringify(
     tooLarge
@@ -150,8 +154,5 @@ function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
   // An answer to HEAD has no body, even this one.
   const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
   const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  return (
-    `HTTP/1.1 ${status}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-    `X-Request-Id: ${randomUUID()}\r\nCache-Control: no-store\r\n${security}Connection: close\r\n\r\n${head ? '' : body}`
-  );
+  return socketAnswer(status, security, { body, sent: !head });
 }
