@@ -67,7 +67,8 @@ export class AuditService {
         .createQueryBuilder(AuditEvent, 'e')
         .orderBy('e.id', 'DESC')
         .limit(limit + 1);
-      if (before !== undefined) query.andWhere('e.id < :before', { before });
+      // The id is 32-bit on Postgres and a cursor may name any id up to 2^53 − 1: compared as bigint, such a cursor pages from the newest.
+      if (before !== undefined) query.andWhere('e.id < CAST(:before AS bigint)', { before });
       if (filter.resourceType !== undefined) query.andWhere('e.resource_type = :type', { type: filter.resourceType });
       if (filter.resourceId !== undefined) query.andWhere('e.resource_id = :id', { id: filter.resourceId });
       return query.getMany();
